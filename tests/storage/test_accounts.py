@@ -1,0 +1,65 @@
+from pathlib import Path
+
+import pytest
+
+from bot.exchanger.models import Credentials
+from bot.storage.accounts import AccountRepo, AlreadyLinked
+from bot.storage.chats import ChatRepo
+from bot.storage.db import Database
+
+KEY = "secret-api-key-123456"
+SITE = "https://ex.example"
+
+
+async def test_key_is_stored_encrypted_and_read_back(
+    tmp_path: Path, db: Database, chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    await chats.ensure(10, "private")
+    account = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    assert account.key_hint == "secr"
+    assert await account_repo.credentials(account.id) == Credentials(SITE, KEY)
+    raw = (tmp_path / "bot.sqlite3").read_bytes()
+    for wal in tmp_path.glob("bot.sqlite3-wal"):
+        raw += wal.read_bytes()
+    assert KEY.encode() not in raw
+
+
+async def test_same_key_twice_in_a_chat_is_refused(
+    chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    await chats.ensure(10, "private")
+    await chats.ensure(11, "private")
+    first = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    with pytest.raises(AlreadyLinked) as caught:
+        await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    assert caught.value.account.id == first.id
+    other_chat = await account_repo.add(11, Credentials(SITE, KEY), linked_by=8)
+    assert other_chat.id != first.id
+
+
+async def test_relinking_a_paused_account_resumes_it(
+    chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    await chats.ensure(10, "private")
+    account = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    await account_repo.set_paused(account.id, True)
+    again = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    assert again.id == account.id and not again.paused
+
+
+async def test_only_the_owning_chat_can_delete(chats: ChatRepo, account_repo: AccountRepo) -> None:
+    await chats.ensure(10, "private")
+    account = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
+    assert not await account_repo.delete(99, account.id)
+    assert await account_repo.delete(10, account.id)
+    assert await account_repo.for_chat(10) == []
+    assert await account_repo.credentials(account.id) is None
+
+
+async def test_chat_comes_back_active_after_a_block(chats: ChatRepo) -> None:
+    await chats.ensure(10, "private")
+    await chats.set_active(10, False)
+    assert (await chats.get(10)).active is False  # type: ignore[union-attr]
+    await chats.ensure(10, "private")
+    chat = await chats.get(10)
+    assert chat is not None and chat.active and chat.language is None
