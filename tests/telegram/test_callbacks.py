@@ -1,0 +1,37 @@
+import pytest
+from aiogram.filters.callback_data import CallbackData
+
+from bot.telegram.callbacks import (
+    ALL_CALLBACKS,
+    AccountPick,
+    Language,
+    Page,
+    Unlink,
+    UnlinkAction,
+    View,
+)
+
+BIG = 2**63 - 1
+
+WORST_CASES: list[CallbackData] = [
+    AccountPick(view=View.EXCHANGES, account_id=BIG, period="30d"),
+    Page(view=View.EXCHANGES, account_id=BIG, page=BIG, period="today"),
+    Unlink(action=UnlinkAction.CONFIRM, account_id=BIG),
+    Language(code="ru"),
+]
+
+
+def test_every_callback_has_a_worst_case() -> None:
+    assert {type(c) for c in WORST_CASES} == set(ALL_CALLBACKS)
+
+
+@pytest.mark.parametrize("data", WORST_CASES, ids=lambda d: type(d).__name__)
+def test_packs_within_64_bytes_and_round_trips(data: CallbackData) -> None:
+    packed = data.pack()
+    assert len(packed.encode()) <= 64
+    assert type(data).unpack(packed) == data
+
+
+def test_prefixes_are_unique() -> None:
+    prefixes = [c.__prefix__ for c in ALL_CALLBACKS]
+    assert len(prefixes) == len(set(prefixes))
