@@ -47,4 +47,10 @@ class Language(CallbackData, prefix="l1"):
     code: str
 
 
-ALL_CALLBACKS: tuple[type[CallbackData], ...] = (AccountPick, Page, Unlink, Language)
+class PayoutStart(CallbackData, prefix="ps1"):
+    """Start the payout flow for an account (e.g. from a "payout available" notification)."""
+
+    account_id: int
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (AccountPick, Page, Unlink, Language, PayoutStart)

@@ -5,6 +5,7 @@ from bot.telegram.callbacks import (
     ALL_CALLBACKS,
     AccountPick,
     Language,
+    PayoutStart,
     Page,
     Unlink,
     UnlinkAction,
@@ -18,6 +19,7 @@ WORST_CASES: list[CallbackData] = [
     Page(view=View.EXCHANGES, account_id=BIG, page=BIG, period="today"),
     Unlink(action=UnlinkAction.CONFIRM, account_id=BIG),
     Language(code="ru"),
+    PayoutStart(account_id=BIG),
 ]
 
 
