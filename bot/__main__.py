@@ -17,6 +17,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.types import LinkPreviewOptions
 from pydantic import ValidationError
 
 from bot.config import Settings, describe_error
@@ -48,7 +49,9 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
     )
 
 

@@ -34,3 +34,7 @@ def chats(db: Database) -> ChatRepo:
 @pytest.fixture
 def account_repo(db: Database, vault: KeyVault) -> AccountRepo:
     return AccountRepo(db, vault)
+
+
+# The e2e harness: a strict fake Bot API, the sandbox process and the real bot process.
+from tests.fakes.fixtures import bot_api, make_bot, sandbox  # noqa: E402, F401

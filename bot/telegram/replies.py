@@ -18,6 +18,13 @@ def visible_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup)).strip()
 
 
+def _same_markup(shown: InlineKeyboardMarkup | None, new: InlineKeyboardMarkup | None) -> bool:
+    # Compare as data: objects parsed from an update carry context that `==` would compare.
+    if shown is None or new is None:
+        return shown is new
+    return shown.model_dump(exclude_none=True) == new.model_dump(exclude_none=True)
+
+
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Edit the message a button belongs to, unless it already shows exactly this."""
     message = query.message
@@ -25,7 +32,7 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         if message is not None and query.bot is not None:
             await query.bot.send_message(message.chat.id, text, reply_markup=markup)
         return
-    if message.text == visible_text(text) and message.reply_markup == markup:
+    if message.text == visible_text(text) and _same_markup(message.reply_markup, markup):
         return
     try:
         await message.edit_text(text, reply_markup=markup)

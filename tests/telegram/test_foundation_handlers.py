@@ -1,0 +1,162 @@
+"""/start, /help, /link, /unlink, /balance, /payouts, /exchanges, /clicks, /language through
+aiogram's real dispatcher, the strict fake Bot API and the seeded sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sandbox.seed import ALICE, BOB
+from tests.telegram.harness import Harness
+
+
+@pytest.fixture(autouse=True)
+def no_violations(harness: Harness):  # type: ignore[no-untyped-def]
+    yield
+    assert harness.fake.violations == [], harness.fake.transcript()
+
+
+async def test_start_sets_menu_and_explains_where_the_key_is(harness: Harness) -> None:
+    await harness.start_bot()
+    reply = await harness.ask("/start", "REST API key")
+    assert "/paccount/" in reply.text and "/link" in reply.text
+    assert {c["command"] for c in harness.fake.commands()} >= {"balance", "link", "payouts"}
+    assert harness.fake.commands(language_code="ru")
+
+
+async def test_commands_before_linking_ask_for_a_key(harness: Harness) -> None:
+    await harness.start_bot()
+    for command in ("/balance", "/payouts", "/exchanges", "/clicks", "/unlink"):
+        await harness.ask(command, "No account is linked yet")
+
+
+async def test_link_deletes_the_key_and_shows_the_summary(harness: Harness) -> None:
+    await harness.start_bot()
+    key_message = await harness.say(f"/link {ALICE}")
+    reply = await harness.fake.wait_for_text(harness.chat.id, "Account linked")
+    assert key_message.message_id in [
+        m.message_id for m in harness.fake.deleted_messages(harness.chat.id)
+    ]
+    assert "deleted your message" in reply.text
+    assert "Balance: 57.35 USD" in reply.text and "payout is possible" in reply.text
+    assert ALICE not in reply.text
+
+
+async def test_link_in_two_steps(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.ask("/link", "Send me your API key")
+    await harness.say(BOB)
+    reply = await harness.fake.wait_for_text(harness.chat.id, "Account linked")
+    assert "more until a payout is possible" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("no spaces allowed here", "does not look like an API key"),
+        ("wrong-key-000000", "rejected this key"),
+        ("demo-key-carol-0003", "rejected this key"),
+    ],
+)
+async def test_link_failures_are_explained(harness: Harness, key: str, expected: str) -> None:
+    await harness.start_bot()
+    await harness.ask(f"/link {key}", expected)
+    assert await harness.sandbox.control("GET", "partners/" + ALICE)  # the sandbox still answers
+
+
+async def test_link_when_the_exchanger_is_down(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.sandbox.control("POST", "faults", {"mode": "http_502"})
+    await harness.ask(f"/link {ALICE}", "not answering right now")
+
+
+async def test_balance_payouts_exchanges_clicks(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    balance = await harness.ask("/balance", "Payout methods")
+    assert "you receive" in balance.text
+    payouts = await harness.ask("/payouts", "Payout requests")
+    assert any(word in payouts.text for word in ("pending", "paid", "canceled"))
+    assert "…" in payouts.text  # wallets masked
+    exchanges = await harness.ask("/exchanges 30d", "Referred exchanges (30 days)")
+    assert "→" in exchanges.text
+    clicks = await harness.ask("/clicks", "Clicks")
+    assert "7 days" in clicks.text
+
+
+async def test_exchanges_bad_period(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    await harness.ask("/exchanges yesterday", "Period:")
+
+
+async def test_pages_move_both_ways_and_stay_under_the_limit(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    first = await harness.ask("/exchanges", "Referred exchanges")
+    assert "▶" in first.button_texts()
+    mark = harness.fake.revision
+    query = await harness.fake.press_button(
+        harness.chat, harness.user, "▶", message_id=first.message_id
+    )
+    await harness.fake.wait_for_answer(query)
+    second = await harness.fake.wait_for(lambda m: m.message_id == first.message_id, since=mark)
+    assert "2/" in " ".join(second.button_texts()) and len(second.text) < 4096
+    # Pressing the page counter again must not produce "message is not modified".
+    counter = next(text for text in second.button_texts() if "/" in text)
+    query = await harness.fake.press_button(harness.chat, harness.user, counter)
+    await harness.fake.wait_for_answer(query)
+
+
+async def test_unlink_with_confirmation(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    prompt = await harness.ask("/unlink", "Unlink")
+    query = await harness.fake.press_button(
+        harness.chat, harness.user, "Unlink", message_id=prompt.message_id
+    )
+    await harness.fake.wait_for_answer(query)
+    await harness.fake.wait_for_text(harness.chat.id, "The account is unlinked")
+    await harness.ask("/balance", "No account is linked yet")
+
+
+async def test_several_accounts_ask_which_one(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    await harness.link(BOB)
+    picker = await harness.ask("/balance", "Which account?")
+    label = picker.button_texts()[1]
+    query = await harness.fake.press_button(harness.chat, harness.user, label)
+    await harness.fake.wait_for_answer(query)
+    await harness.fake.wait_for_text(harness.chat.id, "Balance: 3.20 USD")
+
+
+async def test_language_follows_telegram_and_can_be_switched(harness: Harness) -> None:
+    ivan = harness.fake.user(2002, "Иван", language_code="ru")
+    chat = harness.fake.private_chat(ivan)
+    await harness.start_bot()
+    await harness.fake.send_text(chat, ivan, "/help")
+    await harness.fake.wait_for_text(chat.id, "Команды")
+    await harness.ask("/language", "Choose the language")
+    query = await harness.fake.press_button(harness.chat, harness.user, "Русский")
+    await harness.fake.wait_for_answer(query)
+    await harness.ask("/help", "Команды")
+
+
+async def test_unknown_text_gets_a_hint_and_the_key_dialog_survives_restart(
+    harness: Harness,
+) -> None:
+    first = await harness.start_bot()
+    await harness.ask("hello there", "/help")
+    await harness.ask("/link", "Send me your API key")
+    await first.stop()
+    await harness.start_bot()
+    await harness.say(ALICE)
+    await harness.fake.wait_for_text(harness.chat.id, "Account linked")
+
+
+async def test_exchanger_fields_are_escaped(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    # Seeded referrers contain <script>, & and Cyrillic: the fake refuses unparsable HTML.
+    reply = await harness.ask("/clicks", "Latest")
+    assert "<" in reply.text or "&" in reply.text
