@@ -33,9 +33,12 @@ from bot.telegram.commands import set_commands
 from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.context import ContextMiddleware
+from bot.telegram.middlewares.inflight import InFlightMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 
 log = logging.getLogger("bot")
+# Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
+MAX_CONCURRENT_UPDATES = 64
 
 
 class StartupError(Exception):
@@ -83,6 +86,9 @@ def make_dispatcher(
         accounts=AccountService(api, repo, settings.exchanger_url),
         reports=ReportService(api, repo),
     )
+    inflight = InFlightMiddleware()
+    dp.update.outer_middleware(inflight)
+    dp.shutdown.register(inflight.drain)
     dp.update.outer_middleware(ContextMiddleware(chats))
     throttling = ThrottlingMiddleware(settings.throttle_seconds)
     dp.message.middleware(throttling)
@@ -99,7 +105,11 @@ async def run(settings: Settings) -> None:
     bot = make_bot(settings)
     try:
         dp = make_dispatcher(settings, db, vault, OldApiClient(http))
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+        await dp.start_polling(
+            bot,
+            allowed_updates=dp.resolve_used_update_types(),
+            tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
+        )
     except TelegramUnauthorizedError:
         raise StartupError("BOT_TOKEN was rejected by the Telegram Bot API") from None
     finally:
