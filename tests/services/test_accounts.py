@@ -1,0 +1,80 @@
+"""Linking: which configured site accepts a key, and what the user is told otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from bot.exchanger import OldApiClient
+from bot.services.accounts import AccountService, LinkStatus
+from bot.storage.accounts import AccountRepo
+from bot.storage.chats import ChatRepo
+
+INFO = {"balance": "12.50", "min_payout": "10", "items": []}
+KEY = "good-key-0001"
+
+
+def service(account_repo: AccountRepo, answers: dict[str, object]) -> AccountService:
+    """`answers[host]`: a JSON-able body, an int HTTP status, or an exception to raise."""
+
+    def app(request: httpx.Request) -> httpx.Response:
+        answer = answers[request.url.host]
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, int):
+            return httpx.Response(answer)
+        if request.url.params.get("api_key") != KEY:
+            return httpx.Response(200, json={"error": 1, "error_text": "Api disabled"})
+        return httpx.Response(200, content=json.dumps(answer).encode())
+
+    client = OldApiClient(httpx.AsyncClient(transport=httpx.MockTransport(app)))
+    sites = [f"https://{host}" for host in answers]
+    return AccountService(client, account_repo, sites)
+
+
+@pytest.fixture(autouse=True)
+async def chat(chats: ChatRepo) -> None:
+    await chats.ensure(1, "private")
+
+
+async def test_the_site_that_accepts_the_key_is_chosen(account_repo: AccountRepo) -> None:
+    accounts = service(
+        account_repo, {"a.example": {"error": 1, "error_text": "Api disabled"}, "b.example": INFO}
+    )
+    result = await accounts.link(1, 7, f"  {KEY}\n")
+    assert result.status is LinkStatus.LINKED and result.account is not None
+    assert result.account.site == "https://b.example"
+    assert result.info is not None and str(result.info.balance) == "12.50"
+    again = await accounts.link(1, 7, KEY)
+    assert again.status is LinkStatus.ALREADY_LINKED
+
+
+async def test_rejected_everywhere(account_repo: AccountRepo) -> None:
+    accounts = service(account_repo, {"a.example": INFO, "b.example": INFO})
+    result = await accounts.link(1, 7, "other-key-0002")
+    assert result.status is LinkStatus.REJECTED
+    assert await accounts.accounts(1) == []
+
+
+async def test_unreachable_when_no_site_accepts_and_one_is_down(account_repo: AccountRepo) -> None:
+    accounts = service(account_repo, {"a.example": 503, "b.example": INFO})
+    result = await accounts.link(1, 7, "other-key-0002")
+    assert result.status is LinkStatus.UNREACHABLE
+
+
+async def test_refusal_text_is_passed_on(account_repo: AccountRepo) -> None:
+    refusal = {"error": 1, "error_text": "Partner program is closed"}
+    accounts = service(account_repo, {"a.example": refusal})
+
+    result = await accounts.link(1, 7, KEY)
+    assert result.status is LinkStatus.REJECTED and result.detail == "Partner program is closed"
+
+
+@pytest.mark.parametrize("text", ["", "abc", "has space inside", "ключ-кириллицей", "x" * 300])
+async def test_malformed_keys_never_reach_the_exchanger(
+    account_repo: AccountRepo, text: str
+) -> None:
+    accounts = service(account_repo, {"a.example": AssertionError("must not be called")})
+    assert (await accounts.link(1, 7, text)).status is LinkStatus.INVALID_FORMAT
