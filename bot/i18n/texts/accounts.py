@@ -21,6 +21,30 @@ TEXTS: dict[str, Text] = {
             "другие люди — смените ключ в личном кабинете партнёра."
         ),
     ),
+    "link.key_not_deleted_group": Text(
+        en=(
+            "⚠️ I could not delete the message with the key: in a group I need to be an "
+            "administrator with the “Delete messages” right. Everyone here could read the key, "
+            "so delete that message, change the key in the affiliate dashboard (“Change REST API "
+            "key”) and link the new one."
+        ),
+        ru=(
+            "⚠️ Не удалось удалить сообщение с ключом: в группе для этого мне нужны права "
+            "администратора «Удаление сообщений». Ключ могли прочитать все участники: удалите "
+            "это сообщение, смените ключ в личном кабинете партнёра («Сменить REST API ключ») и "
+            "привяжите новый."
+        ),
+    ),
+    "link.ask_key_group": Text(
+        en=(
+            "Reply to this message with your API key (affiliate dashboard → “REST API key”); "
+            "I will delete it at once. /cancel to stop."
+        ),
+        ru=(
+            "Ответьте на это сообщение API-ключом (личный кабинет партнёра → «REST API ключ»); "
+            "я сразу его удалю. /cancel — отмена."
+        ),
+    ),
     "link.linked": Text(en="✅ Account linked.", ru="✅ Аккаунт привязан."),
     "link.already": Text(
         en="This key is already linked here: {account}.",

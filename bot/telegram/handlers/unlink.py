@@ -10,12 +10,13 @@ from bot.i18n import Translator
 from bot.services.accounts import AccountService
 from bot.telegram import keyboards
 from bot.telegram.callbacks import Unlink, UnlinkAction
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 from bot.telegram.replies import show
 
 router = Router(name=__name__)
 
 
-@router.message(Command("unlink"))
+@router.message(Command("unlink"), flags=CHAT_ADMIN)
 async def unlink_handler(message: Message, t: Translator, accounts: AccountService) -> None:
     linked = await accounts.accounts(message.chat.id)
     if not linked:
@@ -28,7 +29,7 @@ async def unlink_handler(message: Message, t: Translator, accounts: AccountServi
         await message.answer(t("unlink.pick"), reply_markup=keyboards.unlink_pick(linked, t))
 
 
-@router.callback_query(Unlink.filter(F.action == UnlinkAction.PICK))
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.PICK), flags=CHAT_ADMIN)
 async def unlink_pick_handler(
     query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
 ) -> None:
@@ -41,7 +42,7 @@ async def unlink_pick_handler(
     await query.answer()
 
 
-@router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM))
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM), flags=CHAT_ADMIN)
 async def unlink_confirm_handler(
     query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
 ) -> None:
@@ -50,7 +51,7 @@ async def unlink_confirm_handler(
     await query.answer()
 
 
-@router.callback_query(Unlink.filter(F.action == UnlinkAction.CANCEL))
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.CANCEL), flags=CHAT_ADMIN)
 async def unlink_cancel_handler(query: CallbackQuery, t: Translator) -> None:
     await show(query, t("unlink.cancelled"))
     await query.answer()

@@ -1,5 +1,7 @@
 """Per-user rate limit for handlers flagged `exchanger` (they call the exchanger's API), so
-the bot cannot be used to flood an exchanger. Memory is bounded: old entries are pruned."""
+the bot cannot be used to flood an exchanger. Memory is bounded: entries are kept in the order
+they were recorded, so expired ones are dropped from the front, and at most MAX_TRACKED_USERS
+are kept."""
 
 from __future__ import annotations
 
@@ -34,9 +36,20 @@ class ThrottlingMiddleware(BaseMiddleware):
             return self._interval - (now - last)
         self._last[user_id] = now
         self._last.move_to_end(user_id)
-        while len(self._last) > MAX_TRACKED_USERS:
-            self._last.popitem(last=False)
+        self._prune(now)
         return 0.0
+
+    def _prune(self, now: float) -> None:
+        while self._last and (
+            len(self._last) > MAX_TRACKED_USERS
+            or now - next(iter(self._last.values())) >= self._interval
+        ):
+            self._last.popitem(last=False)
+
+    @property
+    def tracked(self) -> int:
+        """Users currently remembered (bounded)."""
+        return len(self._last)
 
     async def __call__(
         self,
