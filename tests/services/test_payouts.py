@@ -1,0 +1,334 @@
+"""PayoutService over a real SQLite file and the real OldApiClient talking to the in-process
+sandbox: the confirmation is usable once, the balance is re-checked, unclear outcomes are
+reconciled with get_payouts and never re-sent, every attempt is audited."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.exchanger import Credentials, KeyRejected, OldApiClient
+from bot.sandbox import SandboxState, create_app, seed_demo
+from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB
+from bot.services.payout_models import Result, Step, WalletProblem
+from bot.services.payouts import PayoutService
+from bot.storage.accounts import Account, AccountRepo
+from bot.storage.chats import ChatRepo
+from bot.storage.crypto import KeyVault
+from bot.storage.db import Database
+from bot.storage.payouts import PayoutRepo, PayoutRequest, State
+from tests.sandbox.harness import Sandbox
+
+CHAT, USER, OTHER = 5001, 5001, 6002
+WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class World:
+    service: PayoutService
+    sandbox: Sandbox
+    db: Database
+    account: Account
+    clock: Clock
+
+    async def add_payout_calls(self) -> int:
+        return (await self.sandbox.control("GET", "requests?method=add_payout"))["count"]
+
+    async def confirmation(self, wallet: str = WALLET, method_id: int = 1) -> PayoutRequest:
+        offer = await self.service.prepare(CHAT, USER, self.account.id, method_id, wallet)
+        assert offer.status is Step.OK and offer.request is not None, offer
+        await self.service.shown(offer.request.token)
+        return offer.request
+
+    async def fault(self, **rule: object) -> None:
+        await self.sandbox.control("POST", "faults", {"methods": ["add_payout"], **rule})
+
+    async def audit(self) -> list[str]:
+        rows = await self.db.fetch_all("SELECT result FROM payout_audit ORDER BY id")
+        return [row["result"] for row in rows]
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    state = SandboxState()
+    seed_demo(state)
+    server = TestServer(create_app(state))
+    await server.start_server()
+    async with httpx.AsyncClient(base_url=str(server.make_url("")), timeout=5) as client:
+        yield Sandbox(state, client)
+    await server.close()
+
+
+async def make_world(
+    db: Database,
+    vault: KeyVault,
+    sandbox: Sandbox,
+    key: str = ALICE,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[World]:
+    chats, accounts = ChatRepo(db), AccountRepo(db, vault)
+    await chats.ensure(CHAT, "private")
+    site = str(sandbox.client.base_url).rstrip("/")
+    account = await accounts.add(CHAT, Credentials(site, key), linked_by=USER)
+    clock = Clock()
+    async with httpx.AsyncClient(timeout=2, transport=transport) as http:
+        service = PayoutService(
+            OldApiClient(http), accounts, PayoutRepo(db, vault), confirm_ttl=300,
+            settle_delay=0, clock=clock,
+        )  # fmt: skip
+        yield World(service, sandbox, db, account, clock)
+
+
+@pytest.fixture
+async def world(db: Database, vault: KeyVault, sandbox: Sandbox) -> AsyncIterator[World]:
+    async for value in make_world(db, vault, sandbox):
+        yield value
+
+
+async def test_options_list_methods_with_the_amount_received(world: World) -> None:
+    offer = await world.service.options(CHAT, USER, world.account.id)
+    assert offer.status is Step.OK and offer.balance == Decimal("57.35")
+    first = offer.methods[0]
+    assert (first.title, first.amount) == ("USDT TRC20", Decimal("56.35"))
+
+
+async def test_below_minimum_says_how_much_is_missing(
+    db: Database, vault: KeyVault, sandbox: Sandbox
+) -> None:
+    async for world in make_world(db, vault, sandbox, key=BOB):
+        offer = await world.service.options(CHAT, USER, world.account.id)
+        assert (offer.status, offer.missing) == (Step.BELOW_MINIMUM, Decimal("6.80"))
+
+
+async def test_only_the_user_who_linked_the_account_and_only_in_its_chat(world: World) -> None:
+    assert (await world.service.options(CHAT, OTHER, world.account.id)).status is Step.NOT_OWNER
+    assert (await world.service.options(999, USER, world.account.id)).status is Step.GONE
+    offer = await world.service.prepare(CHAT, USER, world.account.id, 1, "no spaces allowed")
+    assert (offer.status, offer.problem) == (Step.INVALID_WALLET, WalletProblem.SPACES)
+
+
+async def test_happy_path_requests_once_and_remembers_the_wallet(world: World) -> None:
+    request = await world.confirmation()
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.REQUESTED and outcome.payout_id
+    payouts = (await world.sandbox.control("GET", f"partners/{ALICE}"))["payouts"]
+    created = [p for p in payouts if p["id"] == outcome.payout_id]
+    assert created[0]["account"] == WALLET and created[0]["pay_amount"] == "56.35"
+    assert await world.service.last_wallet(world.account.id, 1) == WALLET
+    assert await world.audit() == ["submitting", "requested"]
+    row = await world.db.fetch_one("SELECT * FROM payout_audit WHERE result = 'requested'")
+    assert row is not None and row["at"] == pytest.approx(world.clock.now)
+    assert (row["chat_id"], row["user_id"], row["account_id"], row["method_id"]) == (
+        CHAT, USER, world.account.id, 1,
+    )  # fmt: skip
+    assert (row["wallet_masked"], row["payout_id"]) == ("TQn9…", outcome.payout_id)
+    assert row["site"] == world.account.site
+    stored = await world.db.fetch_one("SELECT wallet_enc FROM payout_requests")
+    assert stored is not None and WALLET not in stored["wallet_enc"]
+    # A second press reports the same payout and sends nothing.
+    again = await world.service.confirm(request.token, CHAT, USER)
+    assert (again.result, again.payout_id) == (Result.REQUESTED, outcome.payout_id)
+    assert await world.add_payout_calls() == 1
+
+
+async def test_concurrent_confirms_send_exactly_one_add_payout(world: World) -> None:
+    request = await world.confirmation()
+    outcomes = await asyncio.gather(
+        *(world.service.confirm(request.token, CHAT, USER) for _ in range(5))
+    )
+    results = sorted(o.result for o in outcomes)
+    assert results.count(Result.REQUESTED) >= 1
+    assert set(results) <= {Result.REQUESTED, Result.IN_PROGRESS}
+    assert len({o.payout_id for o in outcomes if o.payout_id}) == 1
+    assert await world.add_payout_calls() == 1
+
+
+async def test_another_user_cannot_confirm_or_cancel(world: World) -> None:
+    request = await world.confirmation()
+    assert (await world.service.confirm(request.token, CHAT, OTHER)).result is Result.NOT_YOURS
+    assert (await world.service.cancel(request.token, CHAT, OTHER)).result is Result.NOT_YOURS
+    assert (await world.service.confirm(request.token, 999, USER)).result is Result.STALE
+    assert await world.add_payout_calls() == 0
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.REQUESTED
+    audit = await world.db.fetch_all("SELECT user_id, result FROM payout_audit ORDER BY id")
+    assert [tuple(row) for row in audit][:2] == [(OTHER, "not_yours"), (OTHER, "not_yours")]
+
+
+async def test_an_expired_confirmation_does_nothing(world: World) -> None:
+    request = await world.confirmation()
+    world.clock.now += 301
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.EXPIRED
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.EXPIRED
+    assert await world.add_payout_calls() == 0
+
+
+async def test_cancelled_and_superseded_confirmations_do_nothing(world: World) -> None:
+    first = await world.confirmation()
+    assert (await world.service.cancel(first.token, CHAT, USER)).result is Result.CANCELLED
+    assert (await world.service.confirm(first.token, CHAT, USER)).result is Result.CANCELLED
+    second = await world.confirmation()
+    third = await world.confirmation()  # a new flow for the same account replaces the old one
+    assert (await world.service.confirm(second.token, CHAT, USER)).result is Result.CANCELLED
+    assert (await world.service.confirm(third.token, CHAT, USER)).result is Result.REQUESTED
+    assert await world.add_payout_calls() == 1
+
+
+async def test_balance_is_checked_again_at_confirmation(world: World) -> None:
+    request = await world.confirmation()
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"balance": "4.00"})
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert (outcome.result, outcome.detail) == (Result.BELOW_MINIMUM, "6.00")
+    assert await world.add_payout_calls() == 0
+
+
+async def test_a_refusal_shows_the_sites_text(world: World) -> None:
+    request = await world.confirmation(wallet=BLACKLISTED_ACCOUNT)
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.REFUSED
+    assert outcome.detail == "Error! This account is blacklisted"
+    assert await world.service.last_wallet(world.account.id, 1) is None
+
+
+async def test_lost_answer_is_reconciled_to_the_created_payout(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="drop", after_processing=True, count=1)
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    payouts = (await world.sandbox.control("GET", f"partners/{ALICE}"))["payouts"]
+    newest = max(payouts, key=lambda p: p["id"])
+    assert (outcome.result, outcome.payout_id) == (Result.RECONCILED, newest["id"])
+    assert await world.add_payout_calls() == 1
+    assert await world.audit() == ["submitting", "unknown", "reconciled"]
+
+
+async def test_request_lost_before_processing_is_reported_as_not_created(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="drop", count=1)
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.NOT_CREATED
+    assert await world.add_payout_calls() == 1
+    log = await world.sandbox.control("GET", "requests?method=get_payouts")
+    assert log["count"] == 2  # looked twice before concluding
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.NOT_CREATED
+    assert await world.add_payout_calls() == 1
+
+
+async def test_still_unknown_is_checked_again_later_without_resending(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="http_502", after_processing=True, count=1)
+    await world.sandbox.control("POST", "faults", {"mode": "http_502", "methods": ["get_payouts"]})
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.UNKNOWN
+    await world.sandbox.control("DELETE", "faults")
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.RECONCILED and outcome.payout_id
+    assert await world.add_payout_calls() == 1
+
+
+async def test_an_account_unlinked_while_unknown_ends_as_stale(
+    world: World, db: Database, vault: KeyVault
+) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="drop", after_processing=True, count=1)
+    await world.sandbox.control("POST", "faults", {"mode": "drop", "methods": ["get_payouts"]})
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.UNKNOWN
+    assert await AccountRepo(db, vault).delete(CHAT, world.account.id)
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.STALE
+    assert await world.add_payout_calls() == 1
+
+
+async def test_unreachable_site_means_nothing_was_requested(
+    db: Database, vault: KeyVault, sandbox: Sandbox
+) -> None:
+    async def cannot_connect_for_add_payout(request: httpx.Request) -> httpx.Response:
+        if request.url.params["method"] == "add_payout":
+            raise httpx.ConnectError("connection refused", request=request)
+        answer = await sandbox.client.get(request.url.path, params=request.url.params)
+        return httpx.Response(answer.status_code, content=answer.content)
+
+    transport = httpx.MockTransport(cannot_connect_for_add_payout)
+    async for world in make_world(db, vault, sandbox, transport=transport):
+        request = await world.confirmation()
+        outcome = await world.service.confirm(request.token, CHAT, USER)
+        assert outcome.result is Result.UNAVAILABLE
+        assert await world.add_payout_calls() == 0
+
+
+async def test_the_amount_requested_is_the_one_read_at_confirmation(world: World) -> None:
+    request = await world.confirmation()
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"balance": "80.00"})
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.request is not None and outcome.request.amount == Decimal("79.00")
+    again = await world.service.confirm(request.token, CHAT, USER)
+    assert again.request is not None and again.request.amount == Decimal("79.00")
+
+
+async def test_a_failed_recheck_changes_nothing_and_may_be_pressed_again(world: World) -> None:
+    request = await world.confirmation()
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"api_enabled": False})
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.CHECK_FAILED and isinstance(outcome.error, KeyRejected)
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"api_enabled": True})
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.REQUESTED
+    assert await world.audit() == ["check_failed", "submitting", "requested"]
+
+
+async def test_a_submission_cut_by_a_crash_is_reconciled_after_a_restart(
+    tmp_path: Path, db: Database, vault: KeyVault, world: World
+) -> None:
+    request = await world.confirmation()
+    repo = PayoutRepo(db, vault)
+    assert await repo.claim(request, USER, world.clock())  # the process dies right here
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.IN_PROGRESS
+    world.clock.now += 301  # a restarted bot: the claim is stale, nothing was sent
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.NOT_CREATED
+    assert await world.add_payout_calls() == 0
+
+
+async def test_restart_between_confirmation_and_press(
+    tmp_path: Path, vault: KeyVault, sandbox: Sandbox
+) -> None:
+    db = await Database.open(tmp_path / "restart.sqlite3")
+    async for world in make_world(db, vault, sandbox):
+        request = await world.confirmation()
+    await db.close()
+    db = await Database.open(tmp_path / "restart.sqlite3")
+    try:
+        async with httpx.AsyncClient(timeout=2) as http:
+            accounts = AccountRepo(db, vault)
+            service = PayoutService(
+                OldApiClient(http), accounts, PayoutRepo(db, vault), confirm_ttl=300
+            )
+            first = await service.confirm(request.token, CHAT, USER)
+            second = await service.confirm(request.token, CHAT, USER)
+        assert first.result is Result.REQUESTED and second.payout_id == first.payout_id
+        state = await db.fetch_one("SELECT state FROM payout_requests")
+        assert state is not None and state["state"] == State.DONE
+    finally:
+        await db.close()
+
+
+async def test_no_wallet_in_logs(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    request = await world.confirmation()
+    await world.fault(mode="drop", after_processing=True, count=1)
+    await world.service.confirm(request.token, CHAT, USER)
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert any("reconciling" in line for line in ours)
+    assert not [line for line in ours if WALLET[:8] in line]
+    assert WALLET not in repr(request)
