@@ -1,0 +1,69 @@
+"""What the poller reads: due accounts, windows and stored state."""
+
+from __future__ import annotations
+
+import time
+
+from bot.exchanger.models import PayoutStatus
+from bot.notifications import schedule as module
+from bot.notifications.detector import ExchangeState, PayoutState
+from bot.notifications.outbox import Outbox, PollResult
+from bot.notifications.schedule import PollSchedule
+from bot.storage.accounts import AccountRepo
+from bot.storage.chats import ChatRepo
+from bot.storage.db import Database
+from tests.notifications.conftest import Link
+
+
+async def test_due_accounts_in_order_without_paused_ones(
+    db: Database, schedule: PollSchedule, link: Link, chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    a, b, c = [await link(100 + i, f"key-000{i}") for i in range(3)]
+    await schedule.reschedule([(a.id, 50.0), (b.id, 10.0), (c.id, 20.0)])
+    await account_repo.set_paused(c.id, True)
+    await chats.set_active(101, False)
+    due = await schedule.due(now=100.0, limit=10)
+    assert [(d.id, d.chat_active) for d in due] == [(b.id, False), (a.id, True)]
+    assert [d.id for d in await schedule.due(now=100.0, limit=1)] == [b.id]
+    assert await schedule.due(now=5.0, limit=10) == []
+    assert await schedule.next_due_at() == 10.0
+    assert due[1].label == "ex.example · key-…" and due[1].api_key_enc != "key-0000"
+
+
+async def test_spread_moves_overdue_accounts_but_not_fresh_links(
+    db: Database, schedule: PollSchedule, outbox: Outbox, link: Link
+) -> None:
+    fresh, old = await link(100, "key-0001"), await link(100, "key-0002")
+    await outbox.save([PollResult(old.id, next_poll_at=1.0, polled_at=1.0)])  # baseline done
+    now = time.time()
+    assert await schedule.spread(now, 60.0) == 1
+    times = {d.id: d for d in await schedule.due(now + 61, 10)}
+    assert set(times) == {fresh.id, old.id}
+    assert [d.id for d in await schedule.due(now, 10)] == [fresh.id]
+
+
+async def test_open_items_and_snapshot(schedule: PollSchedule, outbox: Outbox, link: Link) -> None:
+    account = await link()
+    exchanges = tuple(ExchangeState(i, 1000 + i, False, i % 2 == 0) for i in range(1, 1201))
+    payouts = (PayoutState(7, 500, PayoutStatus.PENDING), PayoutState(9, 400, PayoutStatus.PAID))
+    await outbox.save([PollResult(account.id, 0.0, exchanges=exchanges, payouts=payouts)])
+    opened = await schedule.open_items(account.id)
+    assert (opened.oldest_exchange, opened.oldest_payout, opened.last_payout_id) == (1001, 500, 9)
+    [due] = await schedule.due(time.time(), 1)
+    ids = list(range(1, 1300))  # more than one chunk, some unknown
+    snapshot = await schedule.snapshot(due, ids, [7, 9, 11], opened.last_payout_id)
+    assert len(snapshot.exchanges) == 1200 and snapshot.exchanges[2].accrued
+    assert snapshot.payouts[9].status is PayoutStatus.PAID and 11 not in snapshot.payouts
+    assert snapshot.last_payout_id == 9
+
+
+async def test_empty_account_has_no_open_items(schedule: PollSchedule, link: Link) -> None:
+    account = await link()
+    opened = await schedule.open_items(account.id)
+    assert (opened.oldest_exchange, opened.oldest_payout, opened.last_payout_id) == (None, None, 0)
+
+
+async def test_due_query_uses_the_index(db: Database) -> None:
+    plan = [r["detail"] for r in await db.fetch_all("EXPLAIN QUERY PLAN " + module._DUE, (0, 1))]
+    assert any("accounts_due" in detail for detail in plan), plan
+    assert not any("TEMP B-TREE" in detail for detail in plan), plan  # no sort of all accounts
