@@ -1,7 +1,8 @@
 """`python -m bot`: the composition root, the only module that sees every part.
 
 Settings → logging → database → exchanger client → services → aiogram Dispatcher (routers,
-middlewares, dependencies) → long polling until SIGINT/SIGTERM → everything closed.
+middlewares, dependencies) → notification engine (started and stopped with the Dispatcher) →
+long polling until SIGINT/SIGTERM → everything closed.
 """
 
 from __future__ import annotations
@@ -23,17 +24,23 @@ from pydantic import ValidationError
 from bot.config import Settings, describe_error
 from bot.exchanger import OldApiClient, make_http_client
 from bot.logging_setup import Redactor, setup_logging
+from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
+from bot.services.admin import AdminService
+from bot.services.payouts import PayoutService
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
+from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
+from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.middlewares.inflight import InFlightMiddleware
+from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 
 log = logging.getLogger("bot")
@@ -85,11 +92,25 @@ def make_dispatcher(
         chats=chats,
         accounts=AccountService(api, repo, settings.exchanger_url),
         reports=ReportService(api, repo),
+        admin=AdminService(db, settings.exchanger_url),
+        payouts=PayoutService(
+            api,
+            repo,
+            PayoutRepo(db, vault),
+            confirm_ttl=settings.payout_confirm_ttl,
+            # An add_payout still running after this is impossible (pool + write + read).
+            stale_after=3 * settings.http_timeout + 60,
+        ),
     )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     dp.shutdown.register(inflight.drain)
     dp.update.outer_middleware(ContextMiddleware(chats))
+    # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
+    dp.message.middleware(SecretInputMiddleware())
+    chat_admin = ChatAdminMiddleware()
+    dp.message.middleware(chat_admin)
+    dp.callback_query.middleware(chat_admin)
     throttling = ThrottlingMiddleware(settings.throttle_seconds)
     dp.message.middleware(throttling)
     dp.callback_query.middleware(throttling)
@@ -104,7 +125,11 @@ async def run(settings: Settings) -> None:
     http = make_http_client(read_timeout=settings.http_timeout)
     bot = make_bot(settings)
     try:
-        dp = make_dispatcher(settings, db, vault, OldApiClient(http))
+        api = OldApiClient(http)
+        dp = make_dispatcher(settings, db, vault, api)
+        engine = NotificationEngine(settings, db, vault, api, bot)
+        dp.startup.register(engine.start)
+        dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),

@@ -83,16 +83,20 @@ MIGRATIONS: tuple[str, ...] = (
         user_id INTEGER NOT NULL,
         account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         method_id INTEGER,
-        wallet_enc TEXT,
+        method_title TEXT,
+        wallet_enc TEXT,                        -- Fernet token, never the plain wallet
         amount TEXT,
         commission TEXT,
-        state TEXT NOT NULL,                    -- draft, confirming, submitting, done, failed,
+        state TEXT NOT NULL,                    -- created, confirming, submitting, done, failed,
                                                 -- unknown, cancelled, expired
         created_at REAL NOT NULL,
         expires_at REAL NOT NULL,
-        payout_id INTEGER,
-        message_id INTEGER
+        submitted_at REAL,                      -- when the claim was won (reconcile from here)
+        outcome TEXT,                           -- why it ended: requested, refused, not_created…
+        detail TEXT,                            -- the site's error_text, a missing amount…
+        payout_id INTEGER
     );
+    CREATE INDEX payout_requests_live ON payout_requests (account_id, state);
 
     CREATE TABLE payout_audit (
         id INTEGER PRIMARY KEY,

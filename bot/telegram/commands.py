@@ -13,11 +13,13 @@ log = logging.getLogger(__name__)
 # (command, English description, Russian description)
 MENU: tuple[tuple[str, str, str], ...] = (
     ("balance", "Balance and payout methods", "Баланс и способы выплаты"),
+    ("payout", "Request a payout", "Заказать выплату"),
     ("payouts", "Payout requests", "Заявки на выплату"),
     ("exchanges", "Referred exchanges", "Обмены рефералов"),
     ("clicks", "Clicks on your links", "Переходы по ссылкам"),
     ("link", "Link an affiliate account", "Привязать аккаунт"),
     ("unlink", "Unlink an account", "Отвязать аккаунт"),
+    ("settings", "Notifications on/off", "Уведомления вкл/выкл"),
     ("language", "Language / Язык", "Язык / Language"),
     ("help", "What I can do", "Что я умею"),
 )

@@ -1,11 +1,17 @@
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
+from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import (
     ALL_CALLBACKS,
     AccountPick,
     Language,
+    NotifyToggle,
     Page,
+    PayoutConfirm,
+    PayoutConfirmAction,
+    PayoutFlow,
+    PayoutFlowAction,
     PayoutStart,
     Unlink,
     UnlinkAction,
@@ -16,10 +22,13 @@ BIG = 2**63 - 1
 
 WORST_CASES: list[CallbackData] = [
     AccountPick(view=View.EXCHANGES, account_id=BIG, period="30d"),
-    Page(view=View.EXCHANGES, account_id=BIG, page=BIG, period="today"),
+    Page(view=View.EXCHANGES, account_id=BIG, page=100_000, period="today"),
     Unlink(action=UnlinkAction.CONFIRM, account_id=BIG),
     Language(code="ru"),
     PayoutStart(account_id=BIG),
+    PayoutFlow(action=PayoutFlowAction.LAST_WALLET, account_id=BIG, method_id=BIG),
+    PayoutConfirm(action=PayoutConfirmAction.CONFIRM, token="A-_" * 6),  # tokens: 16 chars
+    NotifyToggle(kind=NotificationKind.PAYOUT_AVAILABLE, on=False),
 ]
 
 
