@@ -26,7 +26,7 @@ from bot.exchanger import OldApiClient, make_http_client
 from bot.logging_setup import Redactor, setup_logging
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
-from bot.services.admin import AdminService
+from bot.services.admin import AdminService, CircuitSource
 from bot.services.payouts import PayoutService
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
@@ -82,7 +82,11 @@ async def open_database(settings: Settings) -> Database:
 
 
 def make_dispatcher(
-    settings: Settings, db: Database, vault: KeyVault, api: OldApiClient
+    settings: Settings,
+    db: Database,
+    vault: KeyVault,
+    api: OldApiClient,
+    circuits: CircuitSource | None = None,
 ) -> Dispatcher:
     chats = ChatRepo(db)
     repo = AccountRepo(db, vault)
@@ -92,7 +96,7 @@ def make_dispatcher(
         chats=chats,
         accounts=AccountService(api, repo, settings.exchanger_url),
         reports=ReportService(api, repo),
-        admin=AdminService(db, settings.exchanger_url),
+        admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=PayoutService(
             api,
             repo,
@@ -126,8 +130,8 @@ async def run(settings: Settings) -> None:
     bot = make_bot(settings)
     try:
         api = OldApiClient(http)
-        dp = make_dispatcher(settings, db, vault, api)
         engine = NotificationEngine(settings, db, vault, api, bot)
+        dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
         await dp.start_polling(

@@ -47,6 +47,11 @@ class NotificationEngine:
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
+    def circuit_state(self, site: str) -> str | None:
+        """For /admin; None until the site was polled."""
+        health = self.poller.health.get(site)
+        return health.state if health else None
+
     async def start(self) -> None:
         if self._tasks:
             return

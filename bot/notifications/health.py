@@ -48,6 +48,13 @@ class SiteHealth:
     def is_open(self) -> bool:
         return self._open_until is not None
 
+    @property
+    def state(self) -> str:
+        """The circuit as an operator reads it: closed, open, or half-open (probing)."""
+        if self._open_until is None:
+            return "closed"
+        return "half-open" if self._probing else "open"
+
     def admit(self, now: float) -> Verdict:
         if now < self._hold_until:
             return Verdict(Admission.WAIT, self._hold_until)
