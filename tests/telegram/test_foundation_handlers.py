@@ -160,3 +160,22 @@ async def test_exchanger_fields_are_escaped(harness: Harness) -> None:
     # Seeded referrers contain <script>, & and Cyrillic: the fake refuses unparsable HTML.
     reply = await harness.ask("/clicks", "Latest")
     assert "<" in reply.text or "&" in reply.text
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"envelope": "bare", "items_as": "dict", "numbers_as": "number"},
+        {"envelope": "wrapped_str", "items_as": "dict", "numbers_as": "string"},
+        {"envelope": "wrapped", "items_as": "list", "numbers_as": "number", "errors_as": "text"},
+    ],
+)
+async def test_every_answer_shape_reads_the_same(harness: Harness, shape: dict[str, str]) -> None:
+    await harness.sandbox.control("POST", "shape", shape)
+    await harness.start_bot()
+    await harness.link(ALICE)
+    assert "57.35" in (await harness.ask("/balance", "Payout methods")).text
+    assert "#" in (await harness.ask("/payouts", "Payout requests")).text
+    assert "→" in (await harness.ask("/exchanges", "Referred exchanges")).text
+    await harness.ask("/clicks", "Latest")
+    await harness.ask("/link wrong-key-000000", "rejected this key")
