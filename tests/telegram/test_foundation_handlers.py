@@ -179,3 +179,29 @@ async def test_every_answer_shape_reads_the_same(harness: Harness, shape: dict[s
     assert "→" in (await harness.ask("/exchanges", "Referred exchanges")).text
     await harness.ask("/clicks", "Latest")
     await harness.ask("/link wrong-key-000000", "rejected this key")
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        ({"mode": "http_500"}, "not answering right now"),
+        ({"mode": "html"}, "not answering right now"),
+        ({"mode": "drop"}, "not answering right now"),
+        ({"mode": "hang"}, "not answering right now"),
+        ({"mode": "garbage"}, "could not read"),
+        ({"mode": "truncated"}, "could not read"),
+        ({"mode": "empty"}, "could not read"),
+        ({"mode": "api_disabled"}, "rejected your API key"),
+        ({"mode": "method_not_supported"}, "does not allow this request"),
+    ],
+    ids=lambda value: value["mode"] if isinstance(value, dict) else "",
+)
+async def test_exchanger_faults_get_a_clear_answer(
+    harness: Harness, fault: dict[str, str], expected: str
+) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    await harness.sandbox.control("POST", "faults", {**fault, "methods": ["get_info"]})
+    await harness.ask("/balance", expected)
+    await harness.sandbox.control("DELETE", "faults")
+    await harness.ask("/balance", "Payout methods")
