@@ -67,11 +67,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (cancellation included)."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs in aiosqlite's thread would
+                # otherwise leave the shared connection in a transaction for good.
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
-                await self._conn.rollback()
+                # Queued behind a BEGIN still running in the thread, so it always undoes it;
+                # a no-op when no transaction is open. Shielded: it must run even when cancelled.
+                await asyncio.shield(self._conn.rollback())
                 raise
             else:
                 await self._conn.commit()

@@ -1,3 +1,5 @@
+import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,23 @@ async def test_reader_does_not_see_an_open_transaction(db: Database) -> None:
         await conn.execute("INSERT INTO chats (chat_id, created_at) VALUES (6, 0)")
         assert await db.fetch_one("SELECT 1 FROM chats WHERE chat_id = 6") is None
     assert await db.fetch_one("SELECT 1 FROM chats WHERE chat_id = 6") is not None
+
+
+async def test_cancelled_while_beginning_leaves_no_open_transaction(db: Database) -> None:
+    async def write() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO chats (chat_id, created_at) VALUES (7, 0)")
+
+    for _ in range(20):  # cancel at different points of BEGIN / INSERT / COMMIT
+        task = asyncio.create_task(write())
+        await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await write_ok(db)
+
+
+async def write_ok(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT OR IGNORE INTO chats (chat_id, created_at) VALUES (8, 0)")
+    assert await db.fetch_one("SELECT 1 FROM chats WHERE chat_id = 8") is not None
