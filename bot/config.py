@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     max_concurrent_polls: int = Field(default=20, ge=1, le=500)
     max_items_per_poll: int = Field(default=1000, ge=10, le=100_000)
     breaker_threshold: int = Field(default=5, ge=1, le=1000)
-    send_rate: float = Field(default=25.0, gt=0, le=30)
+    send_rate: float = Field(default=29.0, gt=0, le=30)
     http_timeout: float = Field(default=20.0, gt=0, le=300)
     throttle_seconds: float = Field(default=2.0, ge=0)
 

@@ -43,7 +43,7 @@ from bot.notifications.render import render
 
 log = logging.getLogger(__name__)
 
-BATCH = 100
+BATCH = 300  # large enough that the global pace, not one chat's 1 s gaps, sets a batch's length
 HORIZON = 3.0  # seconds of one chat's messages taken per batch; the rest is deferred
 IDLE = 2.0  # the longest the sender sleeps when nothing is due (a wake() cuts it short)
 MAX_RETRY_DELAY = 300.0
@@ -72,7 +72,7 @@ class Sender:
         bot: Bot,
         outbox: Outbox,
         *,
-        rate: float = 25.0,
+        rate: float = 29.0,
         private_gap: float = 1.0,
         group_gap: float = 3.0,
         concurrency: int = 8,
@@ -142,9 +142,11 @@ class Sender:
                 await self._outbox.defer(later, self._clock() + quota * gap)
 
     async def _send_chat(self, rows: list[Pending], stopping: asyncio.Event | None) -> None:
-        async with self._slots:
-            for row in rows:
-                await self._chats.wait(row.chat_id)
+        for row in rows:
+            await self._chats.wait(row.chat_id)
+            # A slot bounds requests in flight, not chats: a chat waiting out its 1 s gap
+            # must not hold one, or a few slow chats would cap the whole sender's rate.
+            async with self._slots:
                 await self._pacer.wait()
                 if stopping is not None and stopping.is_set():
                     return  # in-flight sends finish; no new one starts
@@ -152,9 +154,9 @@ class Sender:
                     delivery = await self.deliver(row)
                 finally:
                     self._chats.sent(row.chat_id, row.is_group)
-                await self._apply(row, delivery)
-                if delivery.outcome in (Outcome.CHAT_GONE, Outcome.MIGRATED):
-                    return  # the chat's other rows were dropped or moved
+            await self._apply(row, delivery)
+            if delivery.outcome in (Outcome.CHAT_GONE, Outcome.MIGRATED):
+                return  # the chat's other rows were dropped or moved
 
     async def deliver(self, row: Pending) -> Delivery:
         """One attempt at one message; never raises (but cancellation)."""
