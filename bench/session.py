@@ -1,0 +1,204 @@
+"""One bot session: the fakes in their processes, a seeded database, `python -m bot` itself.
+
+`async with BotSession(ctx, spec) as session:` starts the fake exchanger and the fake Bot API,
+writes the database (N linked accounts, optional queued notifications), starts the real bot
+with the bench settings, and on exit stops all three (SIGTERM, then SIGKILL after a grace).
+The bot's CPU and RSS are read from /proc/<pid>; the request counts from the fake exchanger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bench.context import Context
+from bench.machine import cpu_seconds, rss_mb, thread_cpu_seconds
+from bench.procs import Exchanger, Telegram, bot_process, start_exchanger, start_telegram
+from bench.seed import new_encryption_key, seed_accounts
+from tests.fakes.processes import BotProcess
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    accounts: int
+    interval: float  # POLL_INTERVAL
+    chats: int | None = None  # None: one chat per account
+    quiet_every: int = 0  # every K-th account has nothing pending (fake exchanger)
+    rate_limit: bool = True  # the fake Bot API enforces Telegram's limits
+    queued: int = 0  # notifications in the outbox before the start
+    hold_polls: bool = False  # accounts first polled an hour later (sender alone, idle bot)
+    concurrency: int = 20  # MAX_CONCURRENT_POLLS
+    baselined: bool = True  # accounts stored as after their baseline poll (a restarted bot)
+    transport: str = "httpx"  # "aiohttp": the bot with the aiohttp transport (bot_variant.py)
+
+
+def first_error(output: str) -> str:
+    """ "N ERROR line(s), the first: <message> (<the exception it ended with>)", or ""."""
+    lines = output.splitlines()
+    found = [i for i, line in enumerate(lines) if " ERROR " in line]
+    if not found:
+        return ""
+    first = lines[found[0]].split(" ERROR ", 1)[1]
+    for line in lines[found[0] + 1 :]:
+        if line and not line.startswith((" ", "Traceback", "The above", "During")):
+            if ": " in line and " ERROR " not in line and " WARNING " not in line:
+                first += f" ({line.strip()[:160]})"
+            break
+    return f"{len(found)} ERROR line(s), the first: {first}"
+
+
+class BotSession:
+    def __init__(self, ctx: Context, spec: Spec) -> None:
+        self.ctx = ctx
+        self.spec = spec
+        self.dir = ctx.directory(f"{spec.name}-{time.monotonic_ns()}")
+        self.exchanger: Exchanger | None = None
+        self.telegram: Telegram | None = None
+        self.bot: BotProcess | None = None
+        self.chats: list[int] = []
+        self.queued = 0
+        self.started_at = 0.0  # wall time just before the bot's exec
+        self.database = self.dir / "bot.sqlite3"
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> BotSession:
+        spec = self.spec
+        try:
+            self.exchanger, self.telegram = await asyncio.gather(
+                start_exchanger(spec.accounts, self.dir, quiet_every=spec.quiet_every),
+                start_telegram(self.dir),
+            )
+            key, database = new_encryption_key(), self.database
+            baseline = await self.exchanger.baseline() if spec.baselined else None
+            self.chats = await seed_accounts(
+                database, self.exchanger.url, key, spec.accounts, chats=spec.chats,
+                baseline=baseline, hold_polls=spec.hold_polls,
+            )  # fmt: skip
+            if spec.queued:
+                from bench.seed_outbox import enqueue_notifications
+
+                self.queued = await enqueue_notifications(
+                    database, spec.queued, hold_polls=spec.hold_polls
+                )
+            await self.telegram.setup(self.chats, rate_limit=spec.rate_limit)
+            args: tuple[str, ...] = ("-m", "bot")
+            if self.ctx.profile or spec.transport != "httpx":
+                args = ("-m", "bench.bot_variant", "--transport", spec.transport)
+                if self.ctx.profile:
+                    args += ("--profile", str(self.dir / "bot.prof"))
+            self.bot = bot_process(self._env(key, database), self.dir, args)
+            self.started_at = time.time()
+            await self.bot.start()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self.bot is not None and self.bot.running:
+            code = await self.bot.terminate(grace=15.0)
+            if code not in (0, -15):
+                self.ctx.notes.append(f"{self.spec.name}: the bot exited with {code}.")
+        for fake in (self.telegram, self.exchanger):
+            if fake is not None:
+                await fake.stop()
+        if self.ctx.profile and (self.dir / "bot.prof").exists():
+            self.ctx.profiles.append(self.dir / "bot.prof")
+        if self.bot is not None:
+            errors = first_error(self.bot.output())
+            if errors:
+                self.ctx.notes.append(f"{self.spec.name}: the bot logged {errors}")
+
+    def _env(self, key: str, database: Path) -> dict[str, str]:
+        assert self.exchanger is not None and self.telegram is not None
+        return {
+            "BOT_TOKEN": self.telegram.token,
+            "TELEGRAM_API_URL": self.telegram.url,
+            "EXCHANGER_URL": self.exchanger.url,
+            "DATABASE_PATH": str(database),
+            "ENCRYPTION_KEY": key,
+            "POLL_INTERVAL": str(self.spec.interval),
+            "MAX_CONCURRENT_POLLS": str(self.spec.concurrency),
+            "LOG_LEVEL": "WARNING",
+        }
+
+    # -- measurements -------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int:
+        assert self.bot is not None and self.bot.pid is not None
+        return self.bot.pid
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pid)
+
+    def thread_cpu(self) -> tuple[float, float]:
+        return thread_cpu_seconds(self.pid)
+
+    @property
+    def tag(self) -> str:
+        """Suffix of this session's figure keys: "" for the bot as it is."""
+        return "" if self.spec.transport == "httpx" else f".{self.spec.transport}"
+
+    def rss(self) -> float:
+        return rss_mb(self.pid)
+
+    def alive(self) -> None:
+        if self.bot is None or not self.bot.running:
+            tail = self.bot.output()[-3000:] if self.bot else ""
+            raise RuntimeError(f"{self.spec.name}: the bot is not running\n{tail}")
+
+    async def counts(self, per_key: int = 2) -> dict[str, Any]:
+        assert self.exchanger is not None
+        url = f"{self.exchanger.url}/_bench/counts?per_key={per_key}"
+        return await self.exchanger.call("GET", url)
+
+    async def wait_counts(
+        self, done: Any, limit_s: float, what: str, per_key: int = 2, step: float = 0.1
+    ) -> dict[str, Any]:
+        """Polls the fake exchanger's counts until `done(counts)`; fails after `limit_s`."""
+        deadline = time.monotonic() + limit_s
+        while True:
+            counts = await self.counts(per_key)
+            if done(counts):
+                return counts
+            self.alive()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.spec.name}: {what} not reached in {limit_s:.0f} s")
+            await asyncio.sleep(step)
+
+    async def first_poll(self, limit_s: float = 60.0) -> float:
+        """Seconds from the bot's exec to its first request at the exchanger."""
+        counts = await self.wait_counts(lambda c: c["first_at"], limit_s, "a first poll")
+        return float(counts["first_at"]) - self.started_at
+
+    async def full_round(self, limit_s: float) -> dict[str, Any]:
+        """Waits until every account was asked for both lists since the counts were reset."""
+        accounts = self.spec.accounts
+        return await self.wait_counts(
+            lambda c: c["keys_done"] >= accounts, limit_s, "a full polling round"
+        )
+
+    async def ready(self, limit_s: float = 60.0) -> None:
+        """Waits until the bot asks the fake Bot API for updates (it can answer commands)."""
+        deadline = time.monotonic() + limit_s
+        while not (await self.telegram_stats())["polling"]:
+            self.alive()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.spec.name}: no getUpdates in {limit_s:.0f} s")
+            await asyncio.sleep(0.1)
+
+    async def telegram_stats(self) -> dict[str, Any]:
+        assert self.telegram is not None
+        return await self.telegram.stats()

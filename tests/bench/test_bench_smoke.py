@@ -1,0 +1,57 @@
+"""The whole bench at the tiny scale (~20 accounts, seconds): it completes and writes every row.
+
+Benchmarks are not tests: nothing here asserts a time or a target. This only keeps `bench/`
+from rotting: every benchmark still runs against the current bot and produces its figures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CLIENTS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp")
+TINY_ACCOUNTS = 20
+ROWS = (
+    *(f"1.client.{option}" for option in CLIENTS),
+    *(f"1.lost_answer.{option}" for option in CLIENTS),
+    f"1.cpu_us.{TINY_ACCOUNTS}",
+    f"1.cpu_pct60.{TINY_ACCOUNTS}",
+    f"1.round_s.{TINY_ACCOUNTS}",
+    "2.rate",
+    "2.count_429",
+    "2.duplicates",
+    "2.lost",
+    "3.p50",
+    "3.p99",
+    "4.p50",
+    "4.p99",
+    "5.bare_rss",
+    "5.bare_import_s",
+    f"5.rss.{TINY_ACCOUNTS}",
+    f"5.startup.{TINY_ACCOUNTS}",
+    "6.req_per_min.busy",
+    "6.req_per_min.quiet",
+)
+
+
+def test_the_whole_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--keep", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    text = out.read_text(encoding="utf-8")
+    assert "## Machine" in text and "**cores**" in text and "**packages**" in text
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    keys = [line.split(" | ")[0].removeprefix("| ") for line in table[1:]]
+    assert sorted(keys) == sorted(ROWS)
+    unmeasured = [line for line in table if "not measured" in line]
+    assert unmeasured == [], "\n".join(unmeasured) + "\n" + done.stderr[-3000:]
+    assert "figure" in done.stdout  # the table was printed too
