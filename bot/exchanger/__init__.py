@@ -10,7 +10,7 @@ from .errors import (
     OutcomeUnknown,
     RequestRefused,
 )
-from .http import make_http_client, quiet_httpx_logging
+from .http import make_http_client
 from .models import (
     Click,
     Credentials,
@@ -39,5 +39,4 @@ __all__ = [
     "PayoutStatus",
     "RequestRefused",
     "make_http_client",
-    "quiet_httpx_logging",
 ]

@@ -6,8 +6,6 @@ Also mutes httpx's own request logging: it logs every URL, and ours carry the ap
 
 from __future__ import annotations
 
-import logging
-
 import httpx
 
 DEFAULT_USER_AGENT = "pexbot/0.1 (Telegram bot for Premium Exchanger affiliates)"
@@ -38,9 +36,3 @@ def make_http_client(
         headers={"User-Agent": user_agent, "Accept": "application/json"},
         follow_redirects=False,
     )
-
-
-def quiet_httpx_logging() -> None:
-    """httpx logs each request URL (with the api_key) at INFO: keep it at WARNING and above."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)

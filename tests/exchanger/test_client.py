@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from bot.exchanger import (
     OutcomeUnknown,
     RequestRefused,
     make_http_client,
-    quiet_httpx_logging,
 )
 
 KEY = "SECRET-KEY-0123456789"
@@ -261,9 +259,3 @@ async def test_http_client_settings() -> None:
         assert http.headers["user-agent"] == "ua/1"
     finally:
         await http.aclose()
-
-
-def test_quiet_httpx_logging() -> None:
-    quiet_httpx_logging()
-    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
-    assert not logging.getLogger("httpcore").isEnabledFor(logging.INFO)
