@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import sys
 import time
 from collections import Counter
@@ -32,6 +31,7 @@ from aiohttp import web
 from bot.sandbox.app import create_app
 from bot.sandbox.records import PENDING, STATUS_NEW, Exchange, Partner
 from bot.sandbox.seed import _bench_partner, add_bench_accounts
+from bot.sandbox.serving import until_stop_signal
 from bot.sandbox.state import BENCH_PREFIX, SandboxState, bench_key
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -152,12 +152,8 @@ async def serve(exchanger: BenchExchanger, host: str, port: int) -> None:
     await site.start()
     bound = runner.addresses[0][1]
     print(f"fake exchanger: http://{host}:{bound}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        await until_stop_signal()
     finally:
         await runner.cleanup()
 

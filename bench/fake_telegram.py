@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import signal
 import sys
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.serving import until_stop_signal
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.bot_api_models import FakeChat, FakeUser
 
@@ -127,12 +127,8 @@ async def serve(host: str, port: int, control_port: int) -> None:
     await web.TCPSite(runner, host, control_port).start()
     control = f"http://{host}:{runner.addresses[0][1]}"
     print(f"fake telegram: {fake.base_url} control: {control} token: {fake.token}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        await until_stop_signal()
     finally:
         await runner.cleanup()
         await fake.stop()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 
 from aiohttp import web
 
 from bot.sandbox.app import create_app
 from bot.sandbox.seed import DEMO_KEYS, add_bench_accounts, seed_demo
+from bot.sandbox.serving import until_stop_signal
 from bot.sandbox.state import SandboxState, bench_key
 
 
@@ -50,12 +50,8 @@ async def serve(state: SandboxState, host: str, port: int, bench: int) -> None:
     bound_host, bound_port = runner.addresses[0][:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     print(banner(f"http://{shown}:{bound_port}", state, bench), flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        await until_stop_signal()
     finally:
         await runner.cleanup()
 
