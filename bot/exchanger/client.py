@@ -182,14 +182,15 @@ def _answer(
 
 
 def _refusal(method: str, status: int, body: bytes, secret: str) -> ExchangerError:
-    """401/403: the site's own error if the body holds one (an HTML page is a WAF, not the key)."""
+    """401/403: the site's own error if the body holds one; a bare 401/403 or an HTML page is
+    a firewall or a proxy in front of the site, never a verdict on the key."""
     try:
         parse_answer(body, secret=secret)
     except (KeyRejected, RequestRefused, ExchangerUnavailable) as exc:
         return exc
     except MalformedResponse:
         pass
-    return KeyRejected(f"{method}: HTTP {status}")
+    return ExchangerUnavailable(f"{method}: HTTP {status} without the site's error")
 
 
 def _transport_error(method: str, exc: Exception) -> ExchangerError:

@@ -12,8 +12,12 @@ Decisions on ambiguous answers:
   that is not a finite number, or a payout status outside 0..3 is skipped (DEBUG log, id only).
   Absent strings/flags/tuples are empty; other absent fields take the dataclass default or
   make the item unusable. A missing or bad `time` falls back to `date` (UTC), else 0.
-- Plain text is an error only when it is a known phrase; inside an envelope error, texts
-  about keys or access also mean KeyRejected.
+- A key counts as rejected ONLY when the site's own error text is one of `KEY_REJECTED_TEXTS`
+  (errors.py): a firewall page, "Access temporarily limited", an unknown text or a bare
+  401/403 must never pause an account and tell its chat to re-link. Texts saying "temporarily"
+  or "try again later" (`TRANSIENT_WORDS`) mean the site is unavailable; any other text is
+  RequestRefused (the poller counts it as a site failure, add_payout shows it).
+- Plain text (not JSON) is an error only when it is one of those known phrases.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from itertools import islice
 from typing import Any, TypeVar, get_type_hints
 
 from .errors import (
+    KEY_REJECTED_TEXTS,
+    TRANSIENT_WORDS,
     ExchangerError,
     ExchangerUnavailable,
     KeyRejected,
@@ -50,10 +56,6 @@ _MAX_STATUS_TEXT = 100
 _MAX_INT = 2**63 - 1  # what SQLite can store
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _ENVELOPE_KEYS = frozenset({"error", "error_text", "data"})
-_KEY_WORDS = re.compile(  # error texts that mean the key (or the user's API access) is refused
-    r"api disabled|no partner id|api[ _-]?key"
-    r"|\b(key|access|forbidden|permission|token|login|auth|authenticat\w*|(un)?authori[sz]\w*)\b"
-)
 _PHP_NOISE = re.compile(r"notice|warning|deprecated", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
 _STATUS_KEYS = ("title", "status_title", "name", "text", "status")
@@ -114,10 +116,31 @@ def _known_phrase(text: str) -> ExchangerError | None:
         return None
     if "method not supported" in low:
         return MethodNotSupported("Method not supported")
-    for phrase in ("Api disabled", "no partner id"):
-        if phrase.casefold() in low:
-            return KeyRejected(phrase)
+    phrase = rejected_key_phrase(low)
+    if phrase is not None:
+        return KeyRejected(phrase)
+    if _is_transient(low):
+        return ExchangerUnavailable("the site is temporarily unavailable")
     return None
+
+
+def rejected_key_phrase(text: str) -> str | None:
+    """The phrase of `KEY_REJECTED_TEXTS` that `text` says as a whole phrase, or None."""
+    words = _words(text)
+    for phrase in KEY_REJECTED_TEXTS:
+        if f" {_words(phrase)} " in f" {words} ":
+            return phrase
+    return None
+
+
+def _is_transient(text: str) -> bool:
+    words = f" {_words(text)} "
+    return any(f" {_words(word)}" in words for word in TRANSIENT_WORDS)
+
+
+def _words(text: str) -> str:
+    """Case-folded words only: "Error! Api  disabled." → "error api disabled"."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _unwrap(value: object, secret: str) -> object:
@@ -162,8 +185,10 @@ def site_error(text: str, secret: str = "") -> ExchangerError:
     low = clean.casefold()
     if "method not supported" in low:
         return MethodNotSupported(clean)
-    if _KEY_WORDS.search(low):
+    if rejected_key_phrase(low) is not None:
         return KeyRejected(clean)
+    if _is_transient(low):
+        return ExchangerUnavailable(f"the site is temporarily unavailable: {clean}")
     return RequestRefused(clean)
 
 

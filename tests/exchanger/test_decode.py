@@ -15,6 +15,7 @@ from bot.exchanger import (
     Click,
     Credentials,
     Exchange,
+    ExchangerUnavailable,
     KeyRejected,
     MalformedResponse,
     MethodNotSupported,
@@ -27,6 +28,7 @@ from bot.exchanger import (
     RequestRefused,
 )
 from bot.exchanger.decode import clean_error_text, decode_items, parse_answer, site_error
+from bot.exchanger.errors import KEY_REJECTED_TEXTS
 
 CREDS = Credentials(site="https://ex.test", api_key="SECRET-KEY-0123456789")
 
@@ -351,18 +353,49 @@ def test_clean_error_text() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("Api disabled", KeyRejected),
-        ("no partner id", KeyRejected),
-        ("Invalid API key", KeyRejected),
-        ("wrong apikey", KeyRejected),
-        ("Access denied", KeyRejected),
-        ("Unauthorized", KeyRejected),
-        ("Authentication failed", KeyRejected),
         ("Method not supported", MethodNotSupported),
         ("Balance below minimum", RequestRefused),
         ("Payout created successfully? no: the author is blacklisted", RequestRefused),
         ("", RequestRefused),
+        # Words about keys or access are not enough: only the site's own texts reject a key.
+        ("Invalid API key", RequestRefused),
+        ("Access denied", RequestRefused),
+        ("Unauthorized", RequestRefused),
+        ("Forbidden: no permission for this login", RequestRefused),
+        ("Api disabledness", RequestRefused),  # whole words only
+        ("Access temporarily limited, try again later", ExchangerUnavailable),
+        ("Error! Service temporarily unavailable", ExchangerUnavailable),
+        ("Доступ временно ограничен", ExchangerUnavailable),
+        ("Ошибка, попробуйте позже", ExchangerUnavailable),
     ],
 )
 def test_site_error_texts(text: str, kind: type) -> None:
     assert type(site_error(text)) is kind
+
+
+@pytest.mark.parametrize("phrase", KEY_REJECTED_TEXTS)
+@pytest.mark.parametrize(
+    "form",
+    ["{}", "{}.", "Error! {}", "  {}  ", "ERROR: {}!"],
+    ids=["bare", "dot", "prefix", "spaces", "upper"],
+)
+def test_each_rejected_key_text(phrase: str, form: str) -> None:
+    text = form.format(phrase.upper() if form.startswith("ERROR") else phrase)
+    assert type(site_error(text)) is KeyRejected
+    with pytest.raises(KeyRejected):
+        parse_answer(json.dumps({"error": 1, "error_text": text}).encode())
+    with pytest.raises(KeyRejected):
+        parse_answer(text.encode())  # plain text, not JSON
+
+
+def test_rejected_key_texts_in_english_and_russian() -> None:
+    assert any(p.isascii() for p in KEY_REJECTED_TEXTS)
+    assert any(any("а" <= ch <= "я" for ch in p.casefold()) for p in KEY_REJECTED_TEXTS)
+
+
+@pytest.mark.parametrize(
+    "text", ["Access temporarily limited, try again later", "Доступ временно ограничен"]
+)
+def test_transient_plain_texts_mean_unavailable(text: str) -> None:
+    with pytest.raises(ExchangerUnavailable):
+        parse_answer(text.encode())
