@@ -185,6 +185,8 @@ def _payout_change(
 
 
 def _key(account_id: int, kind: NotificationKind, item: object, state: object) -> str:
+    # The account id is enough to tell two links apart: ids are AUTOINCREMENT (migration 2),
+    # so a new link, even of another key in the same chat, never gets an id used before.
     return f"{account_id}:{kind.value}:{item}:{state}"
 
 

@@ -58,7 +58,8 @@ class AccountRepo:
         async with self._db.transaction() as conn:
             if existing:
                 await conn.execute(
-                    "UPDATE accounts SET paused = 0, failures = 0, next_poll_at = 0 WHERE id = ?",
+                    "UPDATE accounts SET paused = 0, failures = 0, next_poll_at = 0,"
+                    " paused_at = NULL, next_check_at = NULL WHERE id = ?",
                     (existing.id,),
                 )
                 account_id = existing.id

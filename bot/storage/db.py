@@ -56,12 +56,26 @@ class Database:
                 f"database schema version {current} is newer than this bot "
                 f"({len(MIGRATIONS)}): upgrade the bot"
             )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            # executescript commits first; the script's own BEGIN/COMMIT keeps it atomic.
-            await self._conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-            )
-            log.info("Database migrated to schema version %d", version)
+        if current == len(MIGRATIONS):
+            return
+        # Off outside the transactions (it cannot change inside one): a table rebuild must not
+        # cascade-delete the rows that reference the old table.
+        await _pragma(self._conn, "foreign_keys=OFF")
+        try:
+            for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                # executescript commits first; the script's own BEGIN keeps it atomic.
+                await self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};"
+                )
+                async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = await cursor.fetchall()
+                if broken:
+                    await self._conn.rollback()
+                    raise RuntimeError(f"migration {version} broke foreign keys: {broken[:3]}")
+                await self._conn.commit()
+                log.info("Database migrated to schema version %d", version)
+        finally:
+            await _pragma(self._conn, "foreign_keys=ON")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

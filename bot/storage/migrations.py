@@ -1,5 +1,9 @@
 """Versioned schema. Each entry runs once, in order, inside one transaction; the applied
-version is kept in `PRAGMA user_version`. Never edit a shipped entry: append a new one."""
+version is kept in `PRAGMA user_version`. Never edit a shipped entry: append a new one.
+
+Migrations run with foreign keys off (SQLite's procedure for rebuilding a table: otherwise
+dropping a parent table would cascade-delete its children); `PRAGMA foreign_key_check` must
+find nothing before the version is committed (see db.py)."""
 
 from __future__ import annotations
 
@@ -126,5 +130,48 @@ MIGRATIONS: tuple[str, ...] = (
         wallet_enc TEXT NOT NULL,
         PRIMARY KEY (account_id, method_id)
     ) WITHOUT ROWID;
+    """,
+    # 2: account ids are never reused (AUTOINCREMENT: event keys and callback data built from
+    # an id can never point at a later link of another key), and a paused account's re-check.
+    """
+    CREATE TABLE accounts_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id INTEGER NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        api_key_enc TEXT NOT NULL,              -- Fernet token, never the plain key
+        key_fingerprint TEXT NOT NULL,          -- keyed hash: finds duplicates without decrypting
+        key_hint TEXT NOT NULL,                 -- first 4 characters, for display
+        linked_by INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,      -- 1: the site rejected the key
+        baseline_done INTEGER NOT NULL DEFAULT 0,
+        payout_available INTEGER NOT NULL DEFAULT 0,
+        next_poll_at REAL NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_success_at INTEGER,
+        last_error TEXT,
+        paused_at REAL,                         -- when the key was rejected (NULL: not paused)
+        next_check_at REAL,                     -- paused: when the key is tried again
+        UNIQUE (chat_id, key_fingerprint)
+    );
+    INSERT INTO accounts_v2 (id, chat_id, site, api_key_enc, key_fingerprint, key_hint,
+        linked_by, created_at, paused, baseline_done, payout_available, next_poll_at, failures,
+        last_success_at, last_error)
+    SELECT id, chat_id, site, api_key_enc, key_fingerprint, key_hint, linked_by, created_at,
+        paused, baseline_done, payout_available, next_poll_at, failures, last_success_at,
+        last_error FROM accounts;
+    DROP TABLE accounts;
+    ALTER TABLE accounts_v2 RENAME TO accounts;
+    CREATE INDEX accounts_due ON accounts (paused, next_poll_at);
+    CREATE INDEX accounts_recheck ON accounts (next_check_at) WHERE paused = 1;
+    -- Ids already used by unlinked accounts (still in the outbox, requests, audit) stay used.
+    DELETE FROM sqlite_sequence WHERE name = 'accounts';
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'accounts', MAX(
+        COALESCE((SELECT MAX(id) FROM accounts), 0),
+        COALESCE((SELECT MAX(account_id) FROM outbox), 0),
+        COALESCE((SELECT MAX(account_id) FROM payout_requests), 0),
+        COALESCE((SELECT MAX(account_id) FROM payout_audit), 0));
+    UPDATE accounts SET paused_at = next_poll_at, next_check_at = next_poll_at + 3600
+        WHERE paused = 1;
     """,
 )

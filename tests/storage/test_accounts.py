@@ -63,3 +63,13 @@ async def test_chat_comes_back_active_after_a_block(chats: ChatRepo) -> None:
     await chats.ensure(10, "private")
     chat = await chats.get(10)
     assert chat is not None and chat.active and chat.language is None
+
+
+async def test_an_unlinked_id_is_never_given_to_a_new_link(
+    chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    await chats.ensure(1, "private")
+    first = await account_repo.add(1, Credentials("https://ex.example", "key-aaaa"), 1)
+    assert await account_repo.delete(1, first.id)
+    second = await account_repo.add(1, Credentials("https://ex.example", "key-bbbb"), 1)
+    assert second.id > first.id
