@@ -6,6 +6,13 @@ line per failed request. On top of it a circuit breaker: after `threshold` conse
 transient failures the site is open (its accounts wait), then one probe poll is let through
 (half-open); a success closes it, a failure opens it again for twice as long. A `Retry-After`
 holds the whole site for that long.
+
+A rejected key is believed only when it looks like one account's key and not like the site:
+`key_rejected()` says SITE when most of the site's accounts (at least two) were rejected within
+a few intervals (the site's API module was switched off, a misconfigured firewall answering
+"Api disabled"…), UNCONFIRMED for an account's first rejection (it is asked again after an
+interval, so a site-wide problem has time to show), and CONFIRMED when the same account is
+still rejected an interval later while the rest of the site works.
 """
 
 from __future__ import annotations
@@ -16,6 +23,12 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 log = logging.getLogger(__name__)
+
+
+class KeyVerdict(Enum):
+    CONFIRMED = auto()  # pause the account and tell its chat
+    UNCONFIRMED = auto()  # ask again after an interval; nothing is said yet
+    SITE = auto()  # most of the site's accounts at once: the site fails, not the keys
 
 
 class Admission(Enum):
@@ -31,8 +44,18 @@ class Verdict:
 
 
 class SiteHealth:
-    def __init__(self, site: str, *, threshold: int, cooldown: float, max_cooldown: float) -> None:
+    def __init__(
+        self,
+        site: str,
+        *,
+        threshold: int,
+        cooldown: float,
+        max_cooldown: float,
+        interval: float | None = None,
+    ) -> None:
         self.site = site
+        self._interval = cooldown if interval is None else interval
+        self._rejected: dict[int, tuple[float, float]] = {}  # account → first, last rejection
         self.last_update_success = True
         self.last_exception: Exception | None = None
         self._threshold = threshold
@@ -92,6 +115,29 @@ class SiteHealth:
             self._open(now)
         elif self._open_until is None and self._failures >= self._threshold:
             self._open(now)
+
+    def key_rejected(self, account_id: int, now: float, site_accounts: int) -> KeyVerdict:
+        """The site answered "key rejected" for `account_id`; `site_accounts` is how many of the
+        site's accounts are being polled (not paused)."""
+        window = 3 * self._interval
+        self._rejected = {a: t for a, t in self._rejected.items() if now - t[1] <= window}
+        first = self._rejected.get(account_id, (now, now))[0]
+        self._rejected[account_id] = (first, now)
+        rejected = len(self._rejected)
+        if rejected >= 2 and 2 * rejected > max(site_accounts, rejected):
+            return KeyVerdict.SITE
+        if now - first >= self._interval / 2:
+            return KeyVerdict.CONFIRMED
+        return KeyVerdict.UNCONFIRMED
+
+    def key_accepted(self, account_id: int) -> None:
+        """The account's poll succeeded: forget an earlier rejection of its key."""
+        if self._rejected:
+            self._rejected.pop(account_id, None)
+
+    def forget_rejection(self, account_id: int) -> None:
+        """The account was paused: it no longer counts towards a site-wide rejection."""
+        self._rejected.pop(account_id, None)
 
     def released(self) -> None:
         """A poll ended without a verdict on the site (a bug, a local error)."""

@@ -25,6 +25,7 @@ from bot.storage.chats import NotificationKind
 from bot.storage.db import Database
 
 KEY_REJECTED = "key_rejected"  # not a toggle: always sent
+KEY_WORKS = "key_works"  # a paused account's key is accepted again; not a toggle either
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
 
 _UPSERT_EXCHANGE = (
@@ -42,7 +43,15 @@ _SUCCESS = (
     " last_success_at = ?, baseline_done = ?, payout_available = ? WHERE id = ?"
 )
 _FAILURE = "UPDATE accounts SET next_poll_at = ?, failures = ?, last_error = ? WHERE id = ?"
-_PAUSE = "UPDATE accounts SET paused = 1, failures = 0, last_error = ? WHERE id = ? AND paused = 0"
+_PAUSE = (
+    "UPDATE accounts SET paused = 1, failures = 0, last_error = ?, paused_at = ?,"
+    " next_check_at = ? WHERE id = ? AND paused = 0"
+)
+_RECHECK = "UPDATE accounts SET next_check_at = ?, last_error = ? WHERE id = ? AND paused = 1"
+_RESUME = (
+    "UPDATE accounts SET paused = 0, paused_at = NULL, next_check_at = NULL, failures = 0,"
+    " last_error = NULL, next_poll_at = ? WHERE id = ? AND paused = 1"
+)
 _ENQUEUE = (
     "INSERT OR IGNORE INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"
@@ -73,7 +82,9 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class PollResult:
-    """What one poll changes. `error` None = success; `pause` = the key was rejected."""
+    """What one poll changes. `error` None = success; `pause` = the key was rejected (next
+    re-check at `next_poll_at`); `recheck` = a paused key is still not accepted; `resume` =
+    a paused key is accepted again."""
 
     account_id: int
     next_poll_at: float
@@ -81,6 +92,8 @@ class PollResult:
     error: str | None = None
     failures: int = 0
     pause: bool = False
+    recheck: bool = False
+    resume: bool = False
     baseline_done: bool = True
     payout_available: bool = False
     exchanges: tuple[ExchangeState, ...] = ()
@@ -123,20 +136,29 @@ class Outbox:
         async with self._db.transaction() as conn:
             alive = await _existing(conn, {r.account_id for r in results})
             results = [r for r in results if r.account_id in alive]  # unlinked meanwhile
-            ok = [r for r in results if r.error is None and not r.pause]
+            ok = [r for r in results if r.error is None and not (r.pause or r.recheck or r.resume)]
             await _many(conn, _UPSERT_EXCHANGE, _exchange_rows(ok))
             await _many(conn, _UPSERT_PAYOUT, _payout_rows(ok))
             await _many(conn, _SUCCESS, [_success_row(r) for r in ok])
             failed = [
                 (r.next_poll_at, r.failures, r.error, r.account_id)
                 for r in results
-                if r.error is not None and not r.pause
+                if r.error is not None and not (r.pause or r.recheck)
             ]
             await _many(conn, _FAILURE, failed)
+            rechecked = [(r.next_poll_at, r.error, r.account_id) for r in results if r.recheck]
+            await _many(conn, _RECHECK, rechecked)
             messages = [m for r in ok for m in r.messages]
-            for result in (r for r in results if r.pause):
-                async with conn.execute(_PAUSE, (result.error, result.account_id)) as cursor:
-                    if cursor.rowcount:  # only the poll that paused it tells the chat
+            for result in (r for r in results if r.pause or r.resume):
+                if result.pause:
+                    params: tuple[Any, ...] = (
+                        result.error, result.polled_at, result.next_poll_at, result.account_id
+                    )  # fmt: skip
+                    statement = _PAUSE
+                else:
+                    statement, params = _RESUME, (result.next_poll_at, result.account_id)
+                async with conn.execute(statement, params) as cursor:
+                    if cursor.rowcount:  # only the poll that paused (resumed) it tells the chat
                         messages.extend(result.messages)
             now = self._clock()
             return await _many(conn, _ENQUEUE, [_outbox_row(m, now) for m in messages])
@@ -270,5 +292,5 @@ def _pending(row: aiosqlite.Row) -> Pending:
         chat_type=row["chat_type"],
         chat_active=bool(row["active"]),
         linked=bool(row["linked"]),
-        wanted=wanted | {KEY_REJECTED},
+        wanted=wanted | {KEY_REJECTED, KEY_WORKS},
     )

@@ -8,8 +8,14 @@
 A poll is shaped like Home Assistant's DataUpdateCoordinator: one fetch (`_fetch`), typed
 failures, per-site health with one log line on failure and one on recovery (health.py).
 Transient errors back the account off exponentially (with jitter, honouring Retry-After) and
-count towards the site's circuit breaker; a rejected key pauses the account and enqueues one
-"relink" message. Accounts of inactive chats (bot blocked) are skipped until /start.
+count towards the site's circuit breaker; so does an error text the site did not explain
+(RequestRefused other than "Method not supported"). A rejected key (only the site's own
+texts, see exchanger/errors.py) pauses the account and enqueues one "relink" message once
+health.py confirms it: the same account rejected again an interval later, and not most of its
+site's accounts at once (that is a site failure). A paused account's key is tried again on
+its own (`RECHECK_SOON` for the first day, then `RECHECK_LATER`); when the site accepts it the
+account resumes with a short "works again" message. Accounts of inactive chats (bot blocked)
+are skipped until /start.
 """
 
 from __future__ import annotations
@@ -28,11 +34,13 @@ from bot.exchanger.errors import (
     ExchangerUnavailable,
     KeyRejected,
     MalformedResponse,
+    MethodNotSupported,
+    RequestRefused,
 )
 from bot.exchanger.models import Credentials
 from bot.notifications.detector import detect, has_changes, window_start
-from bot.notifications.health import Admission, SiteHealth, backoff, jittered
-from bot.notifications.outbox import KEY_REJECTED, Message, Outbox, PollResult
+from bot.notifications.health import Admission, KeyVerdict, SiteHealth, backoff, jittered
+from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Message, Outbox, PollResult
 from bot.notifications.schedule import DueAccount, PollSchedule
 from bot.storage.crypto import DecryptionError, KeyVault
 
@@ -41,6 +49,8 @@ log = logging.getLogger(__name__)
 TICK = 1.0  # the longest the scheduler sleeps: a freshly linked account waits at most this
 OVERLAP = 3_600  # seconds re-read before the last success: tolerates a site clock behind ours
 FLUSH_MAX = 200  # poll results per transaction
+RECHECK_SOON = 3_600.0  # a paused account's key is tried again hourly during its first day,
+RECHECK_LATER = 86_400.0  # then daily
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +69,9 @@ class PollerConfig:
     def site_health(self, site: str) -> SiteHealth:
         cap = max(self.interval, min(300.0, 10 * self.interval))
         return SiteHealth(
-            site, threshold=self.breaker_threshold, cooldown=self.interval, max_cooldown=cap
-        )
+            site, threshold=self.breaker_threshold, cooldown=self.interval, max_cooldown=cap,
+            interval=self.interval,
+        )  # fmt: skip
 
 
 class Poller:
@@ -115,6 +126,8 @@ class Poller:
             return
         now = self._clock()
         due = await self._schedule.due(now, free)
+        if len(due) < free:  # paused accounts whose key is to be tried again
+            due += await self._schedule.rechecks(now, free - len(due))
         times, start = self._plan(due, now)
         await self._schedule.reschedule(times)
         for account in start:
@@ -177,16 +190,26 @@ class Poller:
         """Fetch, detect, and turn any failure into a result. Never raises (but cancellation)."""
         health = self._site(account.site)
         try:
-            result = await self._fetch(account)
+            if account.paused:
+                result = await self._recheck(account)
+            else:
+                result = await self._fetch(account)
         except KeyRejected as exc:
+            if account.paused:
+                health.succeeded()
+                return self._still_paused(account, str(exc))
+            return await self._rejected(account, exc, health)
+        except MethodNotSupported as exc:  # the site answered: this account cannot use it
             health.succeeded()
-            return self._rejected(account, exc)
-        except (ExchangerUnavailable, MalformedResponse) as exc:
+            return self._failed(account, str(exc))
+        except (ExchangerUnavailable, MalformedResponse, RequestRefused) as exc:
             retry_after = getattr(exc, "retry_after", None)
             health.failed(exc, self._clock(), retry_after)
+            if account.paused:
+                return self._still_paused(account, str(exc))
             return self._failed(account, str(exc), retry_after)
-        except ExchangerError as exc:  # refused: the site answered, this account cannot
-            health.succeeded()
+        except ExchangerError as exc:
+            health.released()
             return self._failed(account, str(exc))
         except DecryptionError as exc:
             health.released()
@@ -197,7 +220,23 @@ class Poller:
             log.exception("Polling account %d failed unexpectedly", account.id)
             return self._failed(account, type(exc).__name__)
         health.succeeded()
+        health.key_accepted(account.id)
         return result
+
+    async def _recheck(self, account: DueAccount) -> PollResult:
+        """A paused account: is its key accepted again? Then it resumes at once."""
+        creds = Credentials(account.site, self._vault.decrypt(account.api_key_enc))
+        await self._api.get_info(creds)
+        key = f"{account.id}:{KEY_WORKS}:{int(account.paused_at or 0)}"
+        message = Message(key, KEY_WORKS, account.chat_id, account.id, {"account": account.label})
+        log.info("Account %d: the key works again, resumed", account.id)
+        return PollResult(account.id, self._clock(), resume=True, messages=(message,))
+
+    def _still_paused(self, account: DueAccount, error: str) -> PollResult:
+        now = self._clock()
+        paused_for = now - (account.paused_at or now)
+        delay = RECHECK_SOON if paused_for < RECHECK_LATER else RECHECK_LATER
+        return PollResult(account.id, now + delay, error=error[:300], recheck=True)
 
     async def _fetch(self, account: DueAccount) -> PollResult:
         creds = Credentials(account.site, self._vault.decrypt(account.api_key_enc))
@@ -262,7 +301,23 @@ class Poller:
         log.debug("Account %d: poll failed (%d in a row): %s", account.id, failures, error)
         return PollResult(account.id, self._clock() + delay, error=error[:300], failures=failures)
 
-    def _rejected(self, account: DueAccount, exc: KeyRejected) -> PollResult:
+    async def _rejected(
+        self, account: DueAccount, exc: KeyRejected, health: SiteHealth
+    ) -> PollResult:
+        now = self._clock()
+        site_accounts = await self._schedule.site_accounts(account.site)
+        verdict = health.key_rejected(account.id, now, site_accounts)
+        if verdict is KeyVerdict.SITE:
+            health.failed(ExchangerUnavailable(f"most keys rejected at once ({exc})"), now)
+            return self._failed(account, f"site-wide: {exc}")
+        health.succeeded()
+        if verdict is KeyVerdict.UNCONFIRMED:
+            log.debug("Account %d: key rejected once; asking again", account.id)
+            next_at = now + jittered(self._config.interval, self._rng)
+            return PollResult(
+                account.id, next_at, error=str(exc)[:300], failures=account.failures + 1
+            )
+        health.forget_rejection(account.id)
         # The key's identity: the last success before the rejection. Stable if this poll is
         # repeated; new after a relink and a success. The conditional pause makes it one message.
         key = f"{account.id}:{KEY_REJECTED}:{account.last_success_at or 0}"
@@ -271,7 +326,7 @@ class Poller:
         )
         log.info("Account %d: key rejected, paused until relinked", account.id)
         return PollResult(
-            account.id, self._clock() + self._config.interval, error=str(exc)[:300], pause=True,
+            account.id, now + RECHECK_SOON, polled_at=now, error=str(exc)[:300], pause=True,
             messages=(message,),
         )  # fmt: skip
 

@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
-from bot.notifications.outbox import KEY_REJECTED
+from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
 from bot.telegram.render import money, short
@@ -98,10 +98,15 @@ def _key_rejected(account_id: int | None, payload: Mapping[str, Any], t: Transla
     return t("notify.key_rejected", account=short(str(payload["account"]), 80)), None
 
 
+def _key_works(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
+    return t("notify.key_works", account=short(str(payload["account"]), 80)), None
+
+
 _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rendered]] = {
     NotificationKind.ACCRUED.value: _accrued,
     NotificationKind.NEW_EXCHANGE.value: _new_exchange,
     NotificationKind.PAYOUT_STATUS.value: _payout_status,
     NotificationKind.PAYOUT_AVAILABLE.value: _payout_available,
     KEY_REJECTED: _key_rejected,
+    KEY_WORKS: _key_works,
 }

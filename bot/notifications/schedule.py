@@ -18,11 +18,18 @@ from bot.notifications.detector import ExchangeState, PayoutState, Snapshot
 from bot.storage.db import Database
 
 _CHUNK = 500  # ids per IN (...): far below SQLite's limit on variables
-_DUE = (
+_COLUMNS = (
     "SELECT a.id, a.chat_id, a.site, a.key_hint, a.api_key_enc, a.baseline_done,"
-    " a.payout_available, a.failures, a.last_success_at, c.active"
-    " FROM accounts a JOIN chats c ON c.chat_id = a.chat_id"
-    " WHERE a.paused = 0 AND a.next_poll_at <= ? ORDER BY a.next_poll_at LIMIT ?"
+    " a.payout_available, a.failures, a.last_success_at, c.active, a.paused, a.paused_at,"
+    " a.created_at FROM accounts a JOIN chats c ON c.chat_id = a.chat_id"
+)
+_DUE = f"{_COLUMNS} WHERE a.paused = 0 AND a.next_poll_at <= ? ORDER BY a.next_poll_at LIMIT ?"
+_RECHECK = (
+    f"{_COLUMNS} WHERE a.paused = 1 AND a.next_check_at <= ? ORDER BY a.next_check_at LIMIT ?"
+)
+_SITE_ACCOUNTS = (
+    "SELECT COUNT(*) FROM accounts a JOIN chats c ON c.chat_id = a.chat_id"
+    " WHERE a.site = ? AND a.paused = 0 AND c.active = 1"
 )
 _OPEN = (
     "SELECT (SELECT MIN(time) FROM exchange_state WHERE account_id = ? AND accrued = 0),"
@@ -43,6 +50,9 @@ class DueAccount:
     failures: int
     last_success_at: int | None
     chat_active: bool
+    paused: bool = False  # due for a re-check of its rejected key
+    paused_at: float | None = None
+    created_at: int = 0  # when it was linked
 
     @property
     def label(self) -> str:
@@ -66,6 +76,16 @@ class PollSchedule:
         rows = await self._db.fetch_all(_DUE, (now, limit))
         return [_due(row) for row in rows]
 
+    async def rechecks(self, now: float, limit: int) -> list[DueAccount]:
+        """Paused accounts whose key is due to be tried again."""
+        rows = await self._db.fetch_all(_RECHECK, (now, limit))
+        return [_due(row) for row in rows]
+
+    async def site_accounts(self, site: str) -> int:
+        """How many accounts of `site` are polled (not paused, chat reachable)."""
+        row = await self._db.fetch_one(_SITE_ACCOUNTS, (site,))
+        return int(row[0]) if row else 0
+
     async def next_due_at(self) -> float | None:
         row = await self._db.fetch_one("SELECT MIN(next_poll_at) FROM accounts WHERE paused = 0")
         return float(row[0]) if row and row[0] is not None else None
@@ -75,8 +95,11 @@ class PollSchedule:
         if not times:
             return
         async with self._db.transaction() as conn:
-            await conn.executemany(
-                "UPDATE accounts SET next_poll_at = ? WHERE id = ?", [(at, i) for i, at in times]
+            await conn.executemany(  # a paused account's lease is on its next re-check
+                "UPDATE accounts SET next_poll_at = CASE paused WHEN 0 THEN ?1 ELSE next_poll_at"
+                " END, next_check_at = CASE paused WHEN 0 THEN next_check_at ELSE ?1 END"
+                " WHERE id = ?2",
+                [(at, i) for i, at in times],
             )
 
     async def spread(self, now: float, interval: float) -> int:
@@ -148,4 +171,7 @@ def _due(row: aiosqlite.Row) -> DueAccount:
         failures=row["failures"],
         last_success_at=row["last_success_at"],
         chat_active=bool(row["active"]),
+        paused=bool(row["paused"]),
+        paused_at=row["paused_at"],
+        created_at=row["created_at"],
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.notifications.health import Admission
-from bot.notifications.outbox import KEY_REJECTED, Outbox, PollResult
+from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Outbox, PollResult
 from bot.notifications.poller import Poller, PollerConfig
 from bot.notifications.schedule import DueAccount, PollSchedule
 from bot.sandbox.records import Exchange, Partner, Payout
@@ -192,17 +192,127 @@ async def test_rejected_key_pauses_and_tells_once(
     db: Database,
     exchanger: Exchanger,
     account: Account,
+    clock: Clock,
 ) -> None:
     poller = make_poller()
     await poll(poller, schedule, outbox)
     due = await due_one(schedule)
     exchanger.state.rotate(KEY)
+    await outbox.save([await poller.poll(due)])  # the first rejection is not believed yet
+    assert await messages(db) == []
+    assert await schedule.due(time.time() + 10**6, 10) != []
+    clock.offset += 1.0  # an interval later, still rejected: confirmed
     for _ in range(2):
         await outbox.save([await poller.poll(due)])
     assert [kind for kind, _ in await messages(db)] == [KEY_REJECTED]
     row = await db.fetch_one("SELECT paused FROM accounts")
     assert row is not None and row["paused"] == 1
     assert await schedule.due(time.time() + 10**6, 10) == []
+
+
+async def test_a_paused_key_is_tried_again_and_resumes_with_a_notice(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    outbox: Outbox,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+) -> None:
+    poller = make_poller()
+    await poll(poller, schedule, outbox)
+    partner.api_enabled = False  # "Api disabled"
+    due = await due_one(schedule)
+    for _ in range(2):
+        await outbox.save([await poller.poll(due)])
+        clock.offset += 1.0
+    assert await schedule.rechecks(clock() + 3_500, 10) == []  # hourly
+    [paused] = await schedule.rechecks(clock() + 3_600, 10)
+    assert paused.paused and paused.id == account.id
+    clock.offset += 3_600
+    await outbox.save([await poller.poll(paused)])  # still rejected: no second message
+    row = await db.fetch_one("SELECT paused, next_check_at FROM accounts")
+    assert row is not None and row["paused"] == 1
+    assert row["next_check_at"] == pytest.approx(clock() + 3_600, abs=1)
+    clock.offset += 2 * 86_400  # paused for more than a day: daily
+    [paused] = await schedule.rechecks(clock(), 10)
+    await outbox.save([await poller.poll(paused)])
+    row = await db.fetch_one("SELECT next_check_at FROM accounts")
+    assert row is not None and row[0] == pytest.approx(clock() + 86_400, abs=1)
+
+    partner.api_enabled = True
+    clock.offset += 86_400
+    [paused] = await schedule.rechecks(clock(), 10)
+    await outbox.save([await poller.poll(paused)])
+    assert [kind for kind, _ in await messages(db)] == [KEY_REJECTED, KEY_WORKS]
+    assert (await messages(db))[1][1] == {"account": account_label(exchanger)}
+    row = await db.fetch_one("SELECT paused, paused_at, next_check_at FROM accounts")
+    assert row is not None and tuple(row) == (0, None, None)
+    assert [a.id for a in await schedule.due(clock() + 1, 10)] == [account.id]
+
+
+async def test_most_of_a_sites_keys_rejected_at_once_is_a_site_failure(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    outbox: Outbox,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    link: Link,
+    clock: Clock,
+) -> None:
+    for n in (2, 3):
+        exchanger.state.add_partner(f"partner-key-000{n}")
+        await link(100 * n, f"partner-key-000{n}", site=exchanger.url)
+    poller = make_poller(breaker_threshold=100)
+    due = await schedule.due(clock() + 10**6, 10)
+    await outbox.save([await poller.poll(a) for a in due])  # baselines
+    exchanger.state.faults.rules.append(FaultRule(mode="api_disabled"))  # the whole site
+    for _ in range(4):
+        due = await schedule.due(clock() + 10**6, 10)
+        await outbox.save([await poller.poll(a) for a in due])
+        clock.offset += 1.0
+    assert await messages(db) == []
+    row = await db.fetch_one("SELECT SUM(paused), MIN(failures) FROM accounts")
+    assert row is not None and tuple(row) == (0, 4)
+    assert not poller.health[exchanger.url].last_update_success
+    exchanger.state.faults.rules.clear()
+    exchange = add_exchange(exchanger, partner, exchange_success=1)
+    await outbox.save([await poller.poll(a) for a in due])
+    partner.update_exchange(exchange, {"accrued": 1}, exchanger.state.now())
+    await outbox.save([await poller.poll(a) for a in due])
+    assert [kind for kind, _ in await messages(db)] == ["accrued"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        FaultRule(mode="error_text", text="Access temporarily limited, try again later"),
+        FaultRule(mode="error_text", text="Some error the bot never saw"),
+        FaultRule(mode="html", status=403),
+    ],
+    ids=["temporarily", "unknown-text", "403-html"],
+)
+async def test_unexplained_errors_count_against_the_site_not_the_key(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    outbox: Outbox,
+    db: Database,
+    exchanger: Exchanger,
+    account: Account,
+    clock: Clock,
+    rule: FaultRule,
+) -> None:
+    poller = make_poller()
+    await poll(poller, schedule, outbox)
+    exchanger.state.faults.rules.append(rule)
+    for _ in range(3):
+        await poll(poller, schedule, outbox)
+        clock.offset += 1.0
+    assert await messages(db) == []
+    assert poller.health[exchanger.url].is_open
 
 
 async def test_transient_failures_back_off_open_the_breaker_and_recover(

@@ -44,12 +44,24 @@ TEXTS: dict[str, Text] = {
         en=(
             "🔑 <b>The site rejected your API key</b>\n{account}\n"
             "It may have been changed in the affiliate dashboard, or API access was turned "
-            "off. I stopped checking this account: link the current key with /link."
+            "off. I paused this account (I will try the key again now and then): link the "
+            "current key with /link."
         ),
         ru=(
             "🔑 <b>Сайт отклонил ваш API-ключ</b>\n{account}\n"
             "Возможно, его сменили в личном кабинете партнёра или отключили доступ к API. "
-            "Я больше не проверяю этот аккаунт: привяжите действующий ключ командой /link."
+            "Я приостановил этот аккаунт (время от времени я пробую ключ снова): привяжите "
+            "действующий ключ командой /link."
+        ),
+    ),
+    "notify.key_works": Text(
+        en=(
+            "✅ <b>Your API key works again</b>\n{account}\n"
+            "The site accepts it again: I check this account and notify you as before."
+        ),
+        ru=(
+            "✅ <b>API-ключ снова работает</b>\n{account}\n"
+            "Сайт снова принимает его: я проверяю этот аккаунт и присылаю уведомления, как раньше."
         ),
     ),
     "settings.text": Text(
