@@ -6,8 +6,9 @@ A crash before the commit loses the state and the events together, so the next p
 same changes again; after the commit both exist, so nothing is lost and nothing is repeated.
 
 Sender side: `due()` reads a batch of unsent rows (with the chat's language, reachability and
-toggles); a row is marked sent only after Telegram accepted it, rescheduled with a counted
-attempt, deferred (rate limit, no attempt used) or dropped with a reason.
+toggles), never a row while an earlier row of its chat waits for a later time; a row is marked
+sent only after Telegram accepted it, rescheduled with a counted attempt, deferred (rate limit,
+no attempt used) or dropped with a reason.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ _DUE = (
     " FROM outbox o LEFT JOIN chats c ON c.chat_id = o.chat_id"
     " LEFT JOIN accounts a ON a.id = o.account_id"
     " WHERE o.sent_at IS NULL AND o.dropped_reason IS NULL AND o.next_attempt_at <= ?"
+    # One chat's rows go out in id (event) order: a row waits while an earlier row of its chat
+    # is pending until later (a retry, a per-chat 429). Rows it may follow come first below.
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id AND p.id < o.id"
+    " AND p.sent_at IS NULL AND p.dropped_reason IS NULL AND p.next_attempt_at > o.next_attempt_at)"
     " ORDER BY o.next_attempt_at, o.id LIMIT ?"
 )
 

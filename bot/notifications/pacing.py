@@ -2,8 +2,9 @@
 
 `Pacer` is a token bucket of capacity one: slots `1/rate` apart, so no burst can exceed the
 rate in any window (Telegram counts in sliding windows). `pause()` holds every slot back
-(429 retry_after, Telegram unreachable). `ChatPacer` keeps one chat's messages apart, counted
-from the end of the previous send: what Telegram sees is then never closer than the gap.
+(a 429 for several chats, Telegram unreachable). `ChatPacer` keeps one chat's messages apart,
+counted from the end of the previous send: what Telegram sees is then never closer than the
+gap; `hold()` makes one chat wait out its own 429.
 """
 
 from __future__ import annotations
@@ -57,8 +58,12 @@ class ChatPacer:
         if delay > 0:
             await asyncio.sleep(delay)
 
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """This chat alone waits `seconds` (a 429 for this chat)."""
+        self._free_at[chat_id] = max(self._free_at.get(chat_id, 0.0), self._clock() + seconds)
+
     def sent(self, chat_id: int, is_group: bool) -> None:
         now = self._clock()
-        self._free_at[chat_id] = now + self.gap(is_group)
+        self._free_at[chat_id] = max(self._free_at.get(chat_id, 0.0), now + self.gap(is_group))
         if len(self._free_at) > _PRUNE_AT:
             self._free_at = {c: t for c, t in self._free_at.items() if t > now}

@@ -3,11 +3,22 @@
 Each batch of due rows is checked first (chat unreachable, account unlinked, kind turned off
 in /settings — toggles apply at send time, so turning a kind off also silences what is queued),
 then sent chat by chat: at most one message in flight per chat, ≥ 1 s apart in a private chat
-and 3 s in a group (20/min), and a global pace of `rate` messages per second. Outcomes:
+and 3 s in a group (20/min), and a global pace of `rate` messages per second.
+
+Order: one chat's messages go out in event (outbox id) order, even after a retry. A row that
+must be retried ends its chat's turn in the batch, and `Outbox.due` holds back every later row
+of that chat until the retried row is sent or dropped. Other chats are not held.
+
+429 decision: Telegram answers 429 with a `retry_after` both for one chat's limit and for the
+bot's overall limit, and aiogram's TelegramRetryAfter does not say which. A 429 is taken as
+that chat's: only the chat waits `retry_after` (its row and everything after it). When 429s
+hit `GLOBAL_429_CHATS` different chats within `GLOBAL_429_WINDOW` seconds, the limit is the
+bot's: the whole sender pauses for the longest retry_after. Outcomes:
 
     sent        marked sent only after Telegram accepted it
-    retry       429 (wait retry_after, the whole sender pauses), network or server error
-                (backoff with jitter); attempts are counted and bounded
+    retry       429 (that chat waits retry_after; several chats at once: everyone waits),
+                network or server error (backoff with jitter, the whole sender backs off:
+                Telegram itself is failing); attempts are counted and bounded
     chat gone   403 or "chat not found": the chat is marked inactive (its accounts are no
                 longer polled until /start) and its pending rows are dropped
     dropped     any other 400 (the message can never be sent), or too many attempts
@@ -48,6 +59,8 @@ HORIZON = 3.0  # seconds of one chat's messages taken per batch; the rest is def
 IDLE = 2.0  # the longest the sender sleeps when nothing is due (a wake() cuts it short)
 MAX_RETRY_DELAY = 300.0
 PRUNE_EVERY = 3_600.0
+GLOBAL_429_CHATS = 2  # 429s for this many different chats…
+GLOBAL_429_WINDOW = 1.0  # …within this many seconds: the bot's own limit, everyone waits
 
 
 class Outcome(Enum):
@@ -78,17 +91,20 @@ class Sender:
         concurrency: int = 8,
         max_attempts: int = 20,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
         self._bot, self._outbox = bot, outbox
-        self._pacer = Pacer(rate)
-        self._chats = ChatPacer(private_gap, group_gap)
+        self._pacer = Pacer(rate, monotonic)
+        self._chats = ChatPacer(private_gap, group_gap, monotonic)
         self._slots = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._network_failures = 0
+        self._monotonic = monotonic
+        self._recent_429: dict[int, float] = {}  # chat → when it last met a 429 (monotonic)
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -114,7 +130,7 @@ class Sender:
         rows = await self._outbox.due(BATCH)
         by_reason: defaultdict[str, list[int]] = defaultdict(list)
         by_chat: defaultdict[int, list[Pending]] = defaultdict(list)
-        for row in rows:
+        for row in sorted(rows, key=lambda r: r.id):  # each chat's rows in event order
             reason = _skip_reason(row)
             if reason:
                 by_reason[reason].append(row.id)
@@ -157,6 +173,8 @@ class Sender:
             await self._apply(row, delivery)
             if delivery.outcome in (Outcome.CHAT_GONE, Outcome.MIGRATED):
                 return  # the chat's other rows were dropped or moved
+            if delivery.outcome is Outcome.RETRY:
+                return  # later rows of this chat wait for this one (Outbox.due holds them)
 
     async def deliver(self, row: Pending) -> Delivery:
         """One attempt at one message; never raises (but cancellation)."""
@@ -167,7 +185,7 @@ class Sender:
         try:
             await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
-            self._pacer.pause(exc.retry_after)
+            self._flood_control(row.chat_id, float(exc.retry_after))
             return Delivery(Outcome.RETRY, "flood control", delay=float(exc.retry_after))
         except TelegramMigrateToChat as exc:
             return Delivery(Outcome.MIGRATED, new_chat_id=exc.migrate_to_chat_id)
@@ -183,6 +201,18 @@ class Sender:
             return self._transient(row, type(exc).__name__)
         self._network_failures = 0
         return Delivery(Outcome.SENT)
+
+    def _flood_control(self, chat_id: int, retry_after: float) -> None:
+        """A 429: that chat waits; 429s for several chats at once pause the whole sender."""
+        now = self._monotonic()
+        self._chats.hold(chat_id, retry_after)
+        self._recent_429 = {
+            c: at for c, at in self._recent_429.items() if now - at <= GLOBAL_429_WINDOW
+        }
+        self._recent_429[chat_id] = now
+        if len(self._recent_429) >= GLOBAL_429_CHATS:
+            log.warning("Telegram flood control for several chats: pausing %.0f s", retry_after)
+            self._pacer.pause(retry_after)
 
     def _transient(self, row: Pending, reason: str) -> Delivery:
         # The whole sender backs off too: when Telegram is down, one message probes it.

@@ -173,5 +173,8 @@ MIGRATIONS: tuple[str, ...] = (
         COALESCE((SELECT MAX(account_id) FROM payout_audit), 0));
     UPDATE accounts SET paused_at = next_poll_at, next_check_at = next_poll_at + 3600
         WHERE paused = 1;
+    -- The sender keeps one chat's notifications in order: earlier pending rows of a chat.
+    CREATE INDEX outbox_chat_pending ON outbox (chat_id, id) WHERE sent_at IS NULL
+        AND dropped_reason IS NULL;
     """,
 )

@@ -130,7 +130,7 @@ async def test_429_waits_retry_after_then_sends_once(
     clock.offset = 1.0
     started = time.monotonic()
     await sender.drain()
-    assert time.monotonic() - started >= 0.5  # the whole sender paused for retry_after
+    assert time.monotonic() - started >= 0.5  # the chat waited out its retry_after
     assert len(texts(fake, ANN)) == 1 and fake.count_429 == 1
     assert (await pending(db))[0][2] == 1
     assert fake.violations == []
@@ -272,6 +272,66 @@ async def test_run_delivers_on_wake_and_stops_promptly(
     await fake.wait_for_text(ANN, "Reward accrued", timeout=5)
     stopping.set()
     await asyncio.wait_for(task, 3)
+
+
+class Monotonic:
+    """The sender's monotonic clock: advanced by the test instead of waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def exchange_ids(fake: FakeBotApi, chat_id: int) -> list[str]:
+    return [t.split("Exchange #", 1)[1].split(":", 1)[0] for t in texts(fake, chat_id)]
+
+
+async def test_one_chats_messages_stay_in_order_after_a_retry(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    await enqueue(queue, link, ANN, 1, 2, 3)
+    await enqueue(queue, link, BOB, 4)
+    fake.fail_next("sendMessage", 502)  # the first message of Ann's chat
+    sender = make_sender(bot, queue, clock, concurrency=1)
+    await sender.drain()
+    assert texts(fake, ANN) == [] and len(texts(fake, BOB)) == 1  # Bob is not held
+    clock.offset = 5.0
+    await _drain_until_sent(sender, db)
+    assert exchange_ids(fake, ANN) == ["1", "2", "3"]
+
+
+async def test_a_429_for_one_chat_delays_only_that_chat(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    await enqueue(queue, link, ANN, 1)
+    await enqueue(queue, link, BOB, 2)
+    await enqueue(queue, link, ANN, 3)
+    fake.fail_next("sendMessage", 429, retry_after=30)
+    mono = Monotonic()
+    sender = make_sender(bot, queue, clock, concurrency=1, monotonic=mono)
+    started = time.monotonic()
+    await sender.drain()
+    assert time.monotonic() - started < 5  # nobody waited 30 s
+    assert len(texts(fake, BOB)) == 1 and texts(fake, ANN) == []
+    clock.offset = mono.offset = 30.0
+    await _drain_until_sent(sender, db)
+    assert exchange_ids(fake, ANN) == ["1", "3"] and fake.count_429 == 1
+
+
+async def test_429s_for_several_chats_at_once_pause_every_chat(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    fake.private_chat(fake.user(300, "Cid"))
+    for chat_id in (ANN, BOB, 300):
+        await enqueue(queue, link, chat_id, chat_id)
+    fake.fail_next("sendMessage", 429, retry_after=1, count=2)  # Ann's and Bob's
+    sender = make_sender(bot, queue, clock, concurrency=1)
+    started = time.monotonic()
+    await sender.drain()
+    assert len(texts(fake, 300)) == 1
+    assert time.monotonic() - started >= 0.9  # Cid waited too: the bot's own limit
 
 
 async def _drain_until_sent(sender: Sender, db: Database) -> None:
