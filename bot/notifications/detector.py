@@ -88,20 +88,35 @@ def detect(
     *,
     baseline: bool,
     cap: int,
+    known_since: int = 0,
 ) -> Detection:
     """Compare fresh lists (and the balance, when `info` was fetched) with the stored state.
 
     At most `cap` changed items are taken, oldest first; the rest stay unstored, so the next
     poll finds them again. `info=None` leaves the payout-available flag as it is.
+
+    `known_since` is when the account was linked: the baseline stored every item changed in
+    the lookback before it. An item first seen now that was created before it is an old item
+    re-entering the window (an unrelated edit bumped its edit_date): it is recorded silently,
+    never announced as a new exchange or a fresh accrual.
     """
     titles = {m.id: m.title for m in info.methods} if info else {}
     changes = [
-        *(_exchange_change(account_id, e, stored.exchanges.get(e.id), baseline) for e in exchanges),
         *(
-            _payout_change(account_id, p, stored.payouts.get(p.id), baseline, titles)
+            _exchange_change(
+                account_id, e, stored.exchanges.get(e.id), baseline or _old(e.id, e.time,
+                stored.exchanges, known_since),
+            )
+            for e in exchanges
+        ),
+        *(
+            _payout_change(
+                account_id, p, stored.payouts.get(p.id),
+                baseline or _old(p.id, p.time, stored.payouts, known_since), titles,
+            )
             for p in payouts
         ),
-    ]
+    ]  # fmt: skip
     taken = sorted((c for c in changes if c is not None), key=lambda c: c.order)
     complete = len(taken) <= cap
     taken = taken[:cap]
@@ -121,6 +136,11 @@ def detect(
     )
 
 
+def _old(item_id: int, created: int, stored: Mapping[int, object], known_since: int) -> bool:
+    """First seen, but created before the account was linked: history, not news."""
+    return item_id not in stored and created < known_since
+
+
 def has_changes(stored: Snapshot, exchanges: Sequence[Exchange], payouts: Sequence[Payout]) -> bool:
     """Whether any item differs from its stored row (a reason to read the balance again)."""
     return any(stored.exchanges.get(e.id) != ExchangeState.of(e) for e in exchanges) or any(
@@ -129,23 +149,20 @@ def has_changes(stored: Snapshot, exchanges: Sequence[Exchange], payouts: Sequen
 
 
 def window_start(
-    now: float,
-    lookback_days: int,
-    oldest_open: int | None,
-    last_success_at: int | None,
-    *,
-    overlap: int,
+    now: float, lookback_days: int, last_success_at: int | None, *, overlap: int
 ) -> int:
-    """`start_time` for a list: it must cover every stored item that can still change (the
-    oldest non-final one) and everything changed since the last success (with an overlap for
-    clock skew between the bot and the site), never reaching back more than the lookback."""
+    """`start_time` for a list: only the part that can still hold a change.
+
+    The site filters on the item's LAST CHANGE (`edit_date`), so every change since the last
+    success has an edit_date after it, however old the item is: the window is the last
+    success (minus an overlap for clock skew between the bot and the site), never reaching
+    back more than the lookback. The first poll (baseline) reads the whole lookback. An item
+    that did not change is absent from the window; that is never read as a change (ids are
+    compared, not lists)."""
     floor = int(now) - lookback_days * DAY
     if last_success_at is None:
         return floor
-    candidates = [last_success_at - overlap]
-    if oldest_open is not None:
-        candidates.append(oldest_open)
-    return max(floor, min(candidates))
+    return max(floor, last_success_at - overlap)
 
 
 def _exchange_change(

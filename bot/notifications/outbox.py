@@ -39,9 +39,10 @@ _UPSERT_PAYOUT = (
     " ON CONFLICT (account_id, payout_id) DO UPDATE SET"
     " time = excluded.time, status = excluded.status"
 )
-_SUCCESS = (
+_SUCCESS = (  # last_success_at NULL: a poll cut short keeps its window for the next one
     "UPDATE accounts SET next_poll_at = ?, failures = 0, last_error = NULL,"
-    " last_success_at = ?, baseline_done = ?, payout_available = ? WHERE id = ?"
+    " last_success_at = COALESCE(?, last_success_at), baseline_done = ?, payout_available = ?"
+    " WHERE id = ?"
 )
 _FAILURE = "UPDATE accounts SET next_poll_at = ?, failures = ?, last_error = ? WHERE id = ?"
 _PAUSE = (
@@ -94,6 +95,7 @@ class PollResult:
     account_id: int
     next_poll_at: float
     polled_at: float = 0.0
+    advance: bool = True  # False: cut short by the cap; the poll window stays where it was
     error: str | None = None
     failures: int = 0
     pause: bool = False
@@ -276,7 +278,8 @@ def _payout_rows(results: Iterable[PollResult]) -> list[tuple[int, ...]]:
 
 def _success_row(result: PollResult) -> tuple[Any, ...]:
     flags = (int(result.baseline_done), int(result.payout_available))
-    return (result.next_poll_at, int(result.polled_at), *flags, result.account_id)
+    polled = int(result.polled_at) if result.advance else None
+    return (result.next_poll_at, polled, *flags, result.account_id)
 
 
 def _outbox_row(message: Message, now: float) -> tuple[Any, ...]:

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 TICK = 1.0  # the longest the scheduler sleeps: a freshly linked account waits at most this
 OVERLAP = 3_600  # seconds re-read before the last success: tolerates a site clock behind ours
 FLUSH_MAX = 200  # poll results per transaction
+BASELINE_CAP_FACTOR = 50  # a baseline records up to 50 × MAX_ITEMS_PER_POLL items per poll
 RECHECK_SOON = 3_600.0  # a paused account's key is tried again hourly during its first day,
 RECHECK_LATER = 86_400.0  # then daily
 
@@ -244,14 +245,10 @@ class Poller:
         now = self._clock()
         opened = await self._schedule.open_items(account.id)
         since = None if baseline else account.last_success_at
-        days = self._config.lookback_days
-        exchanges = await self._api.get_exchanges(
-            creds,
-            start_time=window_start(now, days, opened.oldest_exchange, since, overlap=OVERLAP),
-        )
-        payouts = await self._api.get_payouts(
-            creds, start_time=window_start(now, days, opened.oldest_payout, since, overlap=OVERLAP)
-        )
+        start = window_start(now, self._config.lookback_days, since, overlap=OVERLAP)
+        # The client narrows the window by itself when an answer is over its size cap.
+        exchanges = await self._api.get_exchanges(creds, start_time=start)
+        payouts = await self._api.get_payouts(creds, start_time=start)
         stored = await self._schedule.snapshot(
             account, [e.id for e in exchanges], [p.id for p in payouts], opened.last_payout_id
         )
@@ -259,9 +256,11 @@ class Poller:
         if baseline or has_changes(stored, exchanges, payouts) or self._info_due(account.id, now):
             info = await self._api.get_info(creds)
             self._info_at[account.id] = now
+        # A baseline announces nothing, so it may record far more at once.
+        cap = self._config.max_items * (BASELINE_CAP_FACTOR if baseline else 1)
         found = detect(
-            account.id, stored, exchanges, payouts, info, baseline=baseline,
-            cap=self._config.max_items,
+            account.id, stored, exchanges, payouts, info, baseline=baseline, cap=cap,
+            known_since=account.created_at - OVERLAP,
         )  # fmt: skip
         if found.events:
             log.debug("Account %d: %d new notification(s)", account.id, len(found.events))
@@ -270,10 +269,16 @@ class Poller:
                     {**e.data, "account": account.label})
             for e in found.events
         )  # fmt: skip
+        # Cut short by the cap: the window is not advanced (the next poll reads it again and
+        # takes the next changes, the ones stored now being unchanged), and comes sooner.
+        delay = self._next_delay(baseline)
+        if not found.complete:
+            delay = min(delay, self._config.interval * 0.1)
         return PollResult(
             account.id,
-            self._clock() + self._next_delay(baseline),
+            self._clock() + delay,
             polled_at=now,
+            advance=found.complete,
             baseline_done=not baseline or found.complete,
             payout_available=found.payout_available,
             exchanges=found.exchanges,

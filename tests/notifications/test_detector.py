@@ -238,8 +238,25 @@ def test_has_changes() -> None:
 
 def test_window_start() -> None:
     floor = NOW - 30 * DAY
-    assert window_start(NOW, 30, None, None, overlap=3600) == floor  # baseline
-    assert window_start(NOW, 30, None, NOW - 60, overlap=3600) == NOW - 3660
-    assert window_start(NOW, 30, NOW - 5 * DAY, NOW - 60, overlap=3600) == NOW - 5 * DAY
-    assert window_start(NOW, 30, NOW - 90 * DAY, NOW - 60, overlap=3600) == floor
-    assert window_start(NOW, 30, None, NOW - 90 * DAY, overlap=3600) == floor
+    assert window_start(NOW, 30, None, overlap=3600) == floor  # baseline
+    assert window_start(NOW, 30, NOW - 60, overlap=3600) == NOW - 3660
+    assert window_start(NOW, 30, NOW - 90 * DAY, overlap=3600) == floor
+
+
+def test_an_old_item_reentering_the_window_is_not_news() -> None:
+    linked = NOW - 10 * DAY
+    old = [ex(1, completed=True, accrued=True, time=NOW - 40 * DAY), ex(2, time=NOW - 40 * DAY)]
+    fresh = [ex(3, completed=True, accrued=True), ex(4)]
+    found = detect(ACC, Snapshot(), [*old, *fresh], [po(5, PayoutStatus.PAID)], None,
+                   baseline=False, cap=100, known_since=linked)  # fmt: skip
+    assert keys(found) == [f"{ACC}:accrued:3:1", f"{ACC}:new_exchange:4:new",
+                           f"{ACC}:payout_status:5:1"]  # fmt: skip
+    assert {s.exchange_id for s in found.exchanges} == {1, 2, 3, 4}  # recorded silently
+    again = detect(ACC, apply(Snapshot(), found), [*old, *fresh], [], None, baseline=False,
+                   cap=100, known_since=linked)  # fmt: skip
+    assert keys(again) == []
+    # A recorded old item that really changes afterwards is news.
+    later = detect(ACC, apply(Snapshot(), found), [ex(2, completed=True, accrued=True,
+                   time=NOW - 40 * DAY)], [], None, baseline=False, cap=100,
+                   known_since=linked)  # fmt: skip
+    assert keys(later) == [f"{ACC}:accrued:2:1"]

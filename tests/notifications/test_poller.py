@@ -165,24 +165,59 @@ async def test_payout_available_once_until_it_drops(
     assert (await messages(db))[1][1]["balance"] == "10.20"
 
 
-async def test_window_starts_at_the_oldest_item_that_can_change(
+async def test_window_is_only_what_can_still_change(
     make_poller: Callable[..., Poller],
     schedule: PollSchedule,
     outbox: Outbox,
+    db: Database,
     exchanger: Exchanger,
     partner: Partner,
     account: Account,
+    clock: Clock,
 ) -> None:
-    open_exchange = add_exchange(exchanger, partner, age=5 * DAY)
-    add_exchange(exchanger, partner, age=9 * DAY, exchange_success=1, accrued=1)
-    pending = add_payout(exchanger, partner, status=0, age=3 * DAY)
+    """The site filters on the last change: an old pending item that changes comes back in
+    a window that starts at the last success, however old it is."""
+    open_exchange = add_exchange(exchanger, partner, age=25 * DAY)
+    pending = add_payout(exchanger, partner, status=0, age=20 * DAY)
     poller = make_poller()
-    await poll(poller, schedule, outbox)
+    first = await poll(poller, schedule, outbox)
     exchanger.state.requests.clear()
+    partner.update_exchange(open_exchange, {"exchange_success": 1, "accrued": 1},
+                            exchanger.state.now())  # fmt: skip
+    partner.update_payout(pending, 1, exchanger.state.now())
     await poll(poller, schedule, outbox)
-    starts = {r["method"]: int(r["params"]["start_time"]) for r in exchanger.state.requests}
-    assert starts["get_exchanges"] == open_exchange.time
-    assert starts["get_payouts"] == pending.time
+    starts = {
+        r["method"]: int(r["params"]["start_time"])
+        for r in exchanger.state.requests
+        if r["method"] != "get_info"
+    }
+    since = int(first.polled_at) - 3_600
+    assert starts == {"get_exchanges": since, "get_payouts": since}
+    assert [kind for kind, _ in await messages(db)] == ["accrued", "payout_status"]
+
+
+async def test_a_poll_cut_short_resumes_where_it_stopped(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    outbox: Outbox,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+) -> None:
+    exchanges = [add_exchange(exchanger, partner, age=DAY + i, exchange_success=1)
+                 for i in range(5)]  # fmt: skip
+    poller = make_poller(max_items=2)
+    await poll(poller, schedule, outbox)  # a baseline may take more at once
+    for exchange in exchanges:
+        partner.update_exchange(exchange, {"accrued": 1}, exchanger.state.now())
+    clock.offset = 3 * 3_600.0  # later polls: the changes are older than a fresh window
+    results = [await poll(poller, schedule, outbox) for _ in range(4)]
+    found = [p["exchange_id"] for kind, p in await messages(db) if kind == "accrued"]
+    assert sorted(found) == sorted(e.id for e in exchanges)
+    assert [r.advance for r in results] == [False, False, True, True]
+    assert results[0].next_poll_at - clock() <= 0.1  # the rest comes soon
 
 
 async def test_rejected_key_pauses_and_tells_once(
@@ -371,9 +406,9 @@ async def test_baseline_bigger_than_the_cap_takes_several_polls(
     partner: Partner,
     account: Account,
 ) -> None:
-    for age in range(1, 6):
+    for age in range(1, 121):  # a baseline records up to 50 × max_items per poll
         add_exchange(exchanger, partner, age=age * 100, exchange_success=1, accrued=1)
-    poller = make_poller(max_items=2)
+    poller = make_poller(max_items=1)
     done = []
     for _ in range(3):
         await poll(poller, schedule, outbox)
