@@ -14,6 +14,7 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
+from bot.notifications.clock import SchedulingClock
 from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
 from bot.notifications.schedule import PollSchedule
@@ -38,11 +39,12 @@ class NotificationEngine:
     def __init__(
         self, settings: Settings, db: Database, vault: KeyVault, api: ExchangerApi, bot: Bot
     ) -> None:
-        outbox = Outbox(db)
-        self.sender = Sender(bot, outbox, rate=settings.send_rate)
+        clock = SchedulingClock()  # one clock for every stored time: never goes back
+        outbox = Outbox(db, clock=clock)
+        self.sender = Sender(bot, outbox, rate=settings.send_rate, clock=clock)
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),
-            on_enqueued=self.sender.wake,
+            on_enqueued=self.sender.wake, clock=clock,
         )  # fmt: skip
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

@@ -176,6 +176,15 @@ class Outbox:
         rows = await self._db.fetch_all(_DUE, (self._clock(), limit))
         return [_pending(row) for row in rows]
 
+    async def unstall(self, max_ahead: float) -> int:
+        """At start: rows set to retry more than `max_ahead` from now were scheduled before the
+        clock went back (no retry waits that long); they are due now."""
+        now = self._clock()
+        return await self._db.execute(
+            f"UPDATE outbox SET next_attempt_at = ? WHERE {_PENDING} AND next_attempt_at > ?",
+            (now, now + max_ahead),
+        )
+
     async def next_due_at(self) -> float | None:
         row = await self._db.fetch_one(f"SELECT MIN(next_attempt_at) FROM outbox WHERE {_PENDING}")
         return float(row[0]) if row and row[0] is not None else None

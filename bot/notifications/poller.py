@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from bot.exchanger.errors import (
     RequestRefused,
 )
 from bot.exchanger.models import Credentials
+from bot.notifications.clock import SchedulingClock
 from bot.notifications.detector import detect, has_changes, window_start
 from bot.notifications.health import Admission, KeyVerdict, SiteHealth, backoff, jittered
 from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Message, Outbox, PollResult
@@ -85,13 +85,13 @@ class Poller:
         config: PollerConfig,
         *,
         on_enqueued: Callable[[], None] = lambda: None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._api, self._schedule, self._outbox, self._vault = api, schedule, outbox, vault
         self._config = config
         self._on_enqueued = on_enqueued
-        self._clock = clock
+        self._clock = clock or SchedulingClock()  # never goes back: no stall after a jump
         self._rng = rng or random.Random()
         self.health: dict[str, SiteHealth] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -100,7 +100,10 @@ class Poller:
         self._info_at: dict[int, float] = {}
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await self._schedule.spread(self._clock(), self._config.interval)
+        # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
+        # Retry-After is held in memory): anything beyond was set before the clock went back.
+        max_ahead = self._config.backoff_cap + self._config.interval
+        await self._schedule.spread(self._clock(), self._config.interval, max_ahead)
         flusher = asyncio.create_task(self._flush_loop())
         try:
             while not stopping.is_set():

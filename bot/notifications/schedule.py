@@ -102,14 +102,25 @@ class PollSchedule:
                 [(at, i) for i, at in times],
             )
 
-    async def spread(self, now: float, interval: float) -> int:
+    async def spread(self, now: float, interval: float, max_ahead: float | None = None) -> int:
         """At start: overdue accounts (the bot was down) are spread over one interval instead
-        of all polled at once. Freshly linked ones (no baseline yet) stay due now."""
-        return await self._db.execute(
-            "UPDATE accounts SET next_poll_at = ? + (abs(random()) % 1000000) / 1e6 * ?"
-            " WHERE paused = 0 AND next_poll_at < ? AND baseline_done = 1",
-            (now, interval, now),
-        )
+        of all polled at once. Freshly linked ones (no baseline yet) stay due now. Times more
+        than `max_ahead` ahead (the clock was set back while the bot was down) are spread too,
+        and so are re-checks of paused accounts set more than a day ahead."""
+        ahead = now + (max_ahead if max_ahead is not None else 10 * 365 * 86_400.0)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE accounts SET next_check_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+                " WHERE paused = 1 AND next_check_at > ?1 + 86400",
+                (now, interval),
+            )
+            async with conn.execute(
+                "UPDATE accounts SET next_poll_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+                " WHERE paused = 0 AND ((next_poll_at < ?1 AND baseline_done = 1)"
+                " OR next_poll_at > ?3)",
+                (now, interval, ahead),
+            ) as cursor:
+                return cursor.rowcount
 
     async def open_items(self, account_id: int) -> OpenItems:
         row = await self._db.fetch_one(_OPEN, (account_id, account_id, account_id))

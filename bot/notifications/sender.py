@@ -112,6 +112,10 @@ class Sender:
 
     async def run(self, stopping: asyncio.Event) -> None:
         pruned_at = 0.0
+        try:  # a retry time far ahead was set before the clock went back
+            await self._outbox.unstall(MAX_RETRY_DELAY + HORIZON)
+        except Exception:
+            log.exception("Could not check the outbox's retry times")
         while not stopping.is_set():
             try:
                 if self._clock() - pruned_at > PRUNE_EVERY:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.notifications.clock import SchedulingClock
 from bot.notifications.health import Admission
 from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Outbox, PollResult
 from bot.notifications.poller import Poller, PollerConfig
@@ -465,3 +466,37 @@ async def test_run_polls_due_accounts_and_skips_inactive_chats(
     from bot.sandbox.state import key_id
 
     assert not [r for r in exchanger.state.requests if r["key_id"] == key_id("partner-key-0002")]
+
+
+async def test_polling_goes_on_when_the_wall_clock_jumps_back(
+    exchanger: Exchanger,
+    schedule: PollSchedule,
+    outbox: Outbox,
+    vault: KeyVault,
+    db: Database,
+    partner: Partner,
+    account: Account,
+) -> None:
+    wall = Clock()  # the wall clock; the monotonic one is the real one
+    config = PollerConfig(interval=1.0, lookback_days=30, max_concurrent=4, max_items=1000,
+                          breaker_threshold=2)  # fmt: skip
+    poller = Poller(exchanger.api, schedule, outbox, vault, config,
+                    clock=SchedulingClock(wall), rng=random.Random(7))  # fmt: skip
+    exchange = add_exchange(exchanger, partner, exchange_success=1)
+    stopping = asyncio.Event()
+    task = asyncio.create_task(poller.run(stopping))
+
+    async def baseline_done() -> bool:
+        row = await db.fetch_one("SELECT last_success_at FROM accounts")
+        return row is not None and row[0] is not None
+
+    await wait_until(baseline_done)
+    wall.offset = -3_600.0  # the wall clock is set back an hour
+    partner.update_exchange(exchange, {"accrued": 1}, exchanger.state.now())
+
+    async def enqueued() -> bool:
+        return any(kind == "accrued" for kind, _ in await messages(db))
+
+    await wait_until(enqueued)
+    stopping.set()
+    await asyncio.wait_for(task, 3)

@@ -67,3 +67,14 @@ async def test_due_query_uses_the_index(db: Database) -> None:
     plan = [r["detail"] for r in await db.fetch_all("EXPLAIN QUERY PLAN " + module._DUE, (0, 1))]
     assert any("accounts_due" in detail for detail in plan), plan
     assert not any("TEMP B-TREE" in detail for detail in plan), plan  # no sort of all accounts
+
+
+async def test_spread_pulls_in_times_set_before_the_clock_went_back(
+    db: Database, schedule: PollSchedule, outbox: Outbox, link: Link
+) -> None:
+    account = await link(100, "key-0001")
+    now = time.time()
+    await outbox.save([PollResult(account.id, next_poll_at=now + 3_600, polled_at=now)])
+    assert await schedule.due(now + 60, 10) == []
+    assert await schedule.spread(now, 60.0, max_ahead=660.0) == 1
+    assert [d.id for d in await schedule.due(now + 60, 10)] == [account.id]
