@@ -3,11 +3,19 @@
 `GET <site>/api.html?api_action=pp&api_key=<key>&method=<method>&...`. Every failure leaves as
 an `ExchangerError` (see errors.py) whose message, cause and context hold neither the key nor
 the request URL: httpx exceptions carry the URL, so they are never chained.
+
+Big accounts: a list answer over the size cap is asked again in two halves of its time window
+(`start_time`/`end_time`, the site's filter on the last change), recursively, until each part
+fits, and the parts are merged (newest first, each id once). Bounded: at most
+`MAX_SPLIT_REQUESTS` requests per list (a site that ignores the window cannot make it loop),
+and a single second that is still too large is MalformedResponse("response too large").
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
@@ -40,6 +48,10 @@ _NO_ANSWER = (
     httpx.DecodingError,
 )
 _MAX_RETRY_AFTER = 86_400.0
+_TOO_LARGE = "response too large"
+MAX_SPLIT_REQUESTS = 128  # requests of one list call at most when its window is split
+_CLOCK_AHEAD = 86_400  # the open end of a window being split: now + a day of clock skew
+log = logging.getLogger(__name__)
 
 
 class ExchangerApi(Protocol):
@@ -85,20 +97,56 @@ class OldApiClient:
         end_time: int | None = None,
         ip: str | None = None,
     ) -> list[Click]:
-        params = {"start_time": start_time, "end_time": end_time, "ip": ip}
-        return await self._call(creds, "get_links", params, _list_of(Click))
+        return await self._list(creds, "get_links", Click, start_time, end_time, {"ip": ip})
 
     async def get_exchanges(
         self, creds: Credentials, *, start_time: int | None = None, end_time: int | None = None
     ) -> list[Exchange]:
-        params = {"start_time": start_time, "end_time": end_time}
-        return await self._call(creds, "get_exchanges", params, _list_of(Exchange))
+        return await self._list(creds, "get_exchanges", Exchange, start_time, end_time)
 
     async def get_payouts(
         self, creds: Credentials, *, start_time: int | None = None, end_time: int | None = None
     ) -> list[Payout]:
-        params = {"start_time": start_time, "end_time": end_time}
-        return await self._call(creds, "get_payouts", params, _list_of(Payout))
+        return await self._list(creds, "get_payouts", Payout, start_time, end_time)
+
+    async def _list(
+        self,
+        creds: Credentials,
+        method: str,
+        model: type[_Item],
+        start: int | None,
+        end: int | None,
+        extra: Mapping[str, object] | None = None,
+    ) -> list[_Item]:
+        return await self._window(creds, method, model, start, end, extra or {}, [1])
+
+    async def _window(
+        self,
+        creds: Credentials,
+        method: str,
+        model: type[_Item],
+        start: int | None,
+        end: int | None,
+        extra: Mapping[str, object],
+        spent: list[int],
+    ) -> list[_Item]:
+        """One list call; over the size cap, the window is halved and both halves merged."""
+        params = {"start_time": start, "end_time": end, **extra}
+        try:
+            return await self._call(creds, method, params, _list_of(model))
+        except MalformedResponse as exc:
+            if str(exc) != _TOO_LARGE:
+                raise
+        low = max(start or 1, 1)  # 0 means "no filter" to the site: the earliest bound is 1
+        high = end if end is not None else int(time.time()) + _CLOCK_AHEAD
+        if high - low < 2 or spent[0] + 2 > MAX_SPLIT_REQUESTS:
+            raise MalformedResponse(_TOO_LARGE)
+        spent[0] += 2
+        middle = (low + high) // 2  # the halves share one second: ids are merged once
+        log.debug("%s: answer over the cap, window split (%d requests)", method, spent[0])
+        newer = await self._window(creds, method, model, middle, high, extra, spent)
+        older = await self._window(creds, method, model, low, middle, extra, spent)
+        return _newest_first(newer + older)
 
     async def add_payout(self, creds: Credentials, method_id: int, account: str) -> int:
         """Request a payout of the whole balance. OutcomeUnknown: read get_payouts, don't retry."""
@@ -173,7 +221,7 @@ def _answer(
     if status == 429 or status >= 500:
         raise ExchangerUnavailable(f"{method}: HTTP {status}", retry_after=_retry_after(headers))
     if body is None:
-        raise MalformedResponse("response too large")
+        raise MalformedResponse(_TOO_LARGE)
     if status in (401, 403):
         raise _refusal(method, status, body, secret)
     if not 200 <= status < 300:

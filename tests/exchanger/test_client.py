@@ -21,6 +21,7 @@ from bot.exchanger import (
     RequestRefused,
     make_http_client,
 )
+from bot.exchanger.client import MAX_SPLIT_REQUESTS
 
 KEY = "SECRET-KEY-0123456789"
 CREDS = Credentials(site="https://ex.test/sub/", api_key=KEY)
@@ -262,3 +263,56 @@ async def test_http_client_settings() -> None:
         assert http.headers["user-agent"] == "ua/1"
     finally:
         await http.aclose()
+
+
+def windowed_site(items: list[dict[str, Any]], seen: list[tuple[int, int]]) -> App:
+    """A site filtering on `edit_date` like Premium Exchanger (0 = no bound)."""
+
+    def app(request: httpx.Request) -> httpx.Response:
+        start = int(request.url.params.get("start_time", 0))
+        end = int(request.url.params.get("end_time", 0))
+        seen.append((start, end))
+        found = [i for i in items if (not start or i["edit_date"] >= start)
+                 and (not end or i["edit_date"] <= end)]  # fmt: skip
+        return httpx.Response(200, json={"error": 0, "error_text": "", "data": {"items": found}})
+
+    return app
+
+
+@pytest.mark.parametrize("start", [None, 1_700_000_000 - 40 * 86_400])
+async def test_a_window_over_the_cap_is_split_and_merged(start: int | None) -> None:
+    now = 1_700_000_000
+    items = [{"id": i, "time": now - 50 * i, "edit_date": now - 50 * i, "accrued": i % 2,
+              "partner_reward": "1.00"} for i in range(1, 400)]  # fmt: skip
+    seen: list[tuple[int, int]] = []
+    exchanges = await run(
+        lambda c: c.get_exchanges(CREDS, start_time=start, end_time=now),
+        windowed_site(items, seen),
+        max_body_bytes=4_000,  # about 50 items per answer
+    )
+    assert [e.id for e in exchanges] == list(range(1, 400))  # all, newest first, once each
+    assert len(seen) > 8  # it had to split
+    assert all(begin >= 1 and end <= now for begin, end in seen[1:])  # never "no filter"
+
+
+async def test_splitting_is_bounded_when_one_second_is_too_large() -> None:
+    now = 1_700_000_000
+    items = [{"id": i, "time": now, "edit_date": now} for i in range(1, 200)]
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(MalformedResponse, match="response too large"):
+        await run(lambda c: c.get_links(CREDS, start_time=now - 86_400, end_time=now),
+                  windowed_site(items, seen), max_body_bytes=2_000)  # fmt: skip
+    assert len(seen) <= MAX_SPLIT_REQUESTS + 1
+
+
+async def test_a_site_ignoring_the_window_cannot_make_the_client_loop() -> None:
+    big = json.dumps({"items": [{"id": i, "time": 1} for i in range(500)]}).encode()
+    calls: list[int] = []
+
+    def app(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(200, content=big)
+
+    with pytest.raises(MalformedResponse):
+        await run(lambda c: c.get_payouts(CREDS), app, max_body_bytes=1_000)
+    assert len(calls) <= MAX_SPLIT_REQUESTS + 1
