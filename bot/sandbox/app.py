@@ -21,6 +21,9 @@ Control API (JSON in, JSON out; 400 on bad input, 404 on unknown partner/item)
     POST   /_control/partners/{key}/clicks {fields}  → the created click (with id)
     POST   /_control/partners/{key}/exchanges {fields} → the created exchange (with id);
            `time` defaults to now, `edit_date` to `time`; the balance is not touched
+    POST   /_control/partners/{key}/exchanges/bulk {"count": 15000, "days"?: 30, "seed"?: 1}
+           a big history at once (realistic exchanges spread over the last days; 80 % done,
+           most of those accrued) → {"count", "first_id", "last_id"}
     PATCH  /_control/partners/{key}/exchanges/{id} {"accrued"?, "exchange_success"?,
            "partner_reward"?}                        bumps edit_date; accruing 0 → 1 credits
                                                      the reward to the balance

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.sandbox.records import Click, Exchange, Partner, Payout, decimal, money
-from bot.sandbox.seed import seed_demo
+from bot.sandbox.seed import add_history, seed_demo
 from bot.sandbox.state import FaultRule, SandboxState, key_id
 
 MONEY_FIELDS = frozenset({"partner_reward", "pay_amount", "original_amount"})
@@ -147,6 +147,16 @@ class Control:
         partner.exchanges[exchange.id] = exchange
         return reply(dataclasses.asdict(exchange), status=201)
 
+    async def add_history(self, request: web.Request) -> web.Response:
+        partner, body = self._partner(request), await _body(request)
+        if set(body) - {"count", "days", "seed"}:
+            raise ValueError("only count, days and seed")
+        first, last = add_history(
+            self.state, partner, int(body["count"]), int(body.get("days", 30)),
+            int(body.get("seed", 1)),
+        )  # fmt: skip
+        return reply({"count": int(body["count"]), "first_id": first, "last_id": last}, 201)
+
     async def patch_exchange(self, request: web.Request) -> web.Response:
         partner, body = self._partner(request), await _body(request)
         exchange = _item(partner.exchanges, request)
@@ -227,6 +237,7 @@ def create_control_app(state: SandboxState) -> web.Application:
     item("POST", "/partners/{key}/rotate", control.rotate)
     item("POST", "/partners/{key}/clicks", control.add_click)
     item("POST", "/partners/{key}/exchanges", control.add_exchange)
+    item("POST", "/partners/{key}/exchanges/bulk", control.add_history)
     item("PATCH", "/partners/{key}/exchanges/{id}", control.patch_exchange)
     item("POST", "/partners/{key}/payouts", control.add_payout)
     item("PATCH", "/partners/{key}/payouts/{id}", control.patch_payout)

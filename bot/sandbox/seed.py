@@ -6,6 +6,8 @@
     demo-key-carol-0003  API access off for the user: every request answers "Api disabled"
 
 `add_bench_accounts(state, n)` adds `bench-key-000001`…: each is built on its first request.
+`add_history(state, partner, count, days)` gives a partner a big history (15,000 exchanges in
+30 days is a few MB per answer): what a large affiliate looks like.
 """
 
 from __future__ import annotations
@@ -118,6 +120,27 @@ def _history(state: SandboxState, partner: Partner, rng: random.Random, exchange
     for _ in range(exchanges):
         exchange = _exchange(state, rng, rng.randrange(10 * 60, 40 * DAY))
         partner.exchanges[exchange.id] = exchange
+
+
+MAX_HISTORY = 200_000
+
+
+def add_history(
+    state: SandboxState, partner: Partner, count: int, days: int, seed: int = 1
+) -> tuple[int, int]:
+    """`count` exchanges created over the last `days` (ids in creation order); returns the
+    first and last id. Deterministic for a seed."""
+    if not 0 < count <= MAX_HISTORY or not 0 < days <= 3_650:
+        raise ValueError(f"count must be 1..{MAX_HISTORY} and days 1..3650")
+    rng = random.Random(seed)
+    span = days * DAY
+    ages = sorted((rng.randrange(10 * 60, span) for _ in range(count)), reverse=True)
+    first = last = 0
+    for age in ages:
+        exchange = _exchange(state, rng, age)
+        partner.exchanges[exchange.id] = exchange
+        first, last = first or exchange.id, exchange.id
+    return first, last
 
 
 def seed_demo(state: SandboxState) -> None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bot.sandbox import SandboxState, add_bench_accounts
-from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB, CAROL
+from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB, CAROL, add_history
 from tests.sandbox.harness import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,3 +222,18 @@ async def test_command_line_prints_the_url_and_exits_cleanly_on_sigterm() -> Non
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 10) == 0
+
+
+async def test_a_big_history_is_generated_and_served_by_window() -> None:
+    state = SandboxState()
+    partner = state.add_partner("big-key-0001")
+    started = time.perf_counter()
+    first, last = add_history(state, partner, 15_000, 30)
+    assert time.perf_counter() - started < 5 and last - first + 1 == 15_000
+    now = state.now()
+    everything = partner.exchange_items(0, 0, True)
+    assert len(everything) == 15_000
+    assert len(json.dumps(everything)) > 4_000_000  # several MB in one answer
+    recent = partner.exchange_items(now - 3_600 * 24, 0, True)
+    assert 0 < len(recent) < 2_000
+    assert all(int(i["time"]) >= now - 30 * DAY for i in everything)
