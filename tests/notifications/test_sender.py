@@ -14,7 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.notifications.outbox import Message, Outbox, PollResult
+from bot.notifications.outbox import KEY_WORKS, Message, Outbox, PollResult
 from bot.notifications.sender import Sender
 from bot.storage.accounts import AccountRepo, AlreadyLinked
 from bot.storage.chats import ChatRepo, NotificationKind
@@ -341,3 +341,24 @@ async def _drain_until_sent(sender: Sender, db: Database) -> None:
                 await asyncio.sleep(0.05)
 
     await asyncio.wait_for(loop(), 15)
+
+
+async def test_key_works_again_is_sent_whatever_the_toggles(
+    fake: FakeBotApi, bot: Bot, queue: Outbox, clock: Clock, link: Link, chats: ChatRepo
+) -> None:
+    account = await link(ANN, "key-ann")
+    for kind in NotificationKind:
+        await chats.set_notification(ANN, kind, False)
+    await chats.set_language(ANN, "ru")
+    message = Message(f"{account.id}:{KEY_WORKS}:5", KEY_WORKS, ANN, account.id,
+                      {"account": "ex.example · key-…"})  # fmt: skip
+    await queue.save([PollResult(account.id, 0.0, resume=True, messages=(message,))])
+    await make_sender(bot, queue, clock).drain()
+    assert texts(fake, ANN) == []  # not paused: the resume did not apply, nothing queued
+    await queue.save([PollResult(account.id, 0.0, pause=True, polled_at=1.0,
+                                 error="Api disabled")])  # fmt: skip
+    await queue.save([PollResult(account.id, 0.0, resume=True, messages=(message,))])
+    await make_sender(bot, queue, clock).drain()
+    [text] = texts(fake, ANN)
+    assert "API-ключ снова работает" in text and "ex.example" in text
+    assert fake.violations == []
