@@ -52,6 +52,9 @@ payreq-sending = ⏳ Sending the payout request to the site…
 payreq-requested =
     ✅ Payout <b>#{ $id }</b> requested: { $amount } via { $method } to { $wallet }.
     Its status changes will arrive here.
+    .plain =
+        ✅ Payout #{ $id } requested: { $amount } via { $method } to { $wallet }.
+        Its status changes will arrive here.
 
 payreq-reconciled_note = (The site's answer was lost; I found the request in its payout list.)
 
