@@ -26,6 +26,7 @@ Contract of the values, kept byte-identical with the texts the bot sent before F
 from __future__ import annotations
 
 import html
+from functools import cache
 from typing import Any, Protocol
 
 from fluent.runtime.types import FluentInt
@@ -48,6 +49,7 @@ __all__ = [
     "Render",
     "Translator",
     "language_for",
+    "words",
 ]
 
 LANGUAGES = tuple(catalog())
@@ -121,6 +123,14 @@ class Translator:
         if errors:  # a missing value is a bug, as it was with str.format
             raise KeyError(f"{key}: {'; '.join(map(str, errors))}")
         return str(text)
+
+
+@cache
+def words(key: str) -> frozenset[str]:
+    """The comma-separated words of a message in every language, lower-cased: what a user
+    may type (e.g. a period name), understood whatever the chat's language."""
+    found = (Translator(language).plain(key) for language in LANGUAGES)
+    return frozenset(w.strip().lower() for text in found for w in text.split(",") if w.strip())
 
 
 def language_for(chat_language: str | None, user_language_code: str | None) -> str:

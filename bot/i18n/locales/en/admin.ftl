@@ -12,12 +12,18 @@ admin-sites_title =
 
 admin-site =
     • { $site } — <b>{ $state }</b>
-    {"  "}accounts { $accounts } ({ $paused } paused), failing { $failing }/{ $active } ({ $rate })
+    {"  "}{ $accounts } { $accounts ->
+        [one] account
+       *[other] accounts
+    } ({ $paused } paused), failing { $failing }/{ $active } ({ $rate })
     {"  "}last success: { $last_success } · circuit: { $circuit }
 
 admin-site_error = {"  "}last error: { $error }
 
-admin-more_sites = … and { $count } more sites
+admin-more_sites = … and { $count } more { $count ->
+        [one] site
+       *[other] sites
+    }
 
 admin-outbox =
     {""}

@@ -2,7 +2,13 @@
 
 admin-title = 🛠 <b>Панель оператора</b>
 
-admin-chats = Чаты: <b>{ $total }</b> (активных { $active }, неактивных { $inactive })
+admin-chats = Чаты: <b>{ $total }</b> ({ $active } { $active ->
+        [one] активный
+       *[other] активных
+    }, { $inactive } { $inactive ->
+        [one] неактивный
+       *[other] неактивных
+    })
 
 admin-accounts = Аккаунты: <b>{ $total }</b> (на паузе { $paused })
 
@@ -12,16 +18,27 @@ admin-sites_title =
 
 admin-site =
     • { $site } — <b>{ $state }</b>
-    {"  "}аккаунтов { $accounts } (на паузе { $paused }), с ошибкой { $failing }/{ $active } ({ $rate })
+    {"  "}{ $accounts } { $accounts ->
+        [one] аккаунт
+        [few] аккаунта
+       *[many] аккаунтов
+    } (на паузе { $paused }), с ошибкой { $failing }/{ $active } ({ $rate })
     {"  "}последний успех: { $last_success } · автомат: { $circuit }
 
 admin-site_error = {"  "}последняя ошибка: { $error }
 
-admin-more_sites = … и ещё сайтов: { $count }
+admin-more_sites = … и ещё { $count } { $count ->
+        [one] сайт
+        [few] сайта
+       *[many] сайтов
+    }
 
 admin-outbox =
     {""}
-    <b>Очередь уведомлений</b>: ждут { $pending } (старейшее { $oldest }), отброшено { $dropped }
+    <b>Очередь уведомлений</b>: { $pending ->
+        [one] ждёт
+       *[other] ждут
+    } { $pending } (старейшее { $oldest }), отброшено { $dropped }
 
 admin-state-ok = в порядке
 
