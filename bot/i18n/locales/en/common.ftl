@@ -46,6 +46,8 @@ view-account_header = 🏦 <b>{ $account }</b>
 
 view-empty = Nothing yet.
 
+language-name = English
+
 language-choose = Choose the language:
 
 language-set = Language: English.

@@ -46,6 +46,8 @@ view-account_header = 🏦 <b>{ $account }</b>
 
 view-empty = Пока ничего нет.
 
+language-name = Русский
+
 language-choose = Выберите язык:
 
 language-set = Язык: русский.
