@@ -291,7 +291,7 @@ async def test_run_polls_due_accounts_and_skips_inactive_chats(
 ) -> None:
     exchanger.state.add_partner("partner-key-0002")
     silent = await link(200, "partner-key-0002", site=exchanger.url)
-    await chats.set_active(200, False)
+    await Outbox(db).chat_gone(200, "blocked")  # how a chat goes inactive in production
     woken: list[bool] = []
     poller = make_poller()
     poller._on_enqueued = lambda: woken.append(True)
