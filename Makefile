@@ -1,22 +1,39 @@
-# Two commands for a newcomer: `make run` and `make test`. Both create .venv on first use.
+# Two commands for a newcomer: `make run` and `make test`. Both create .venv on first use,
+# from the hash-pinned lock (requirements-dev.txt). `make lock` re-pins after pyproject.toml
+# changes (add --upgrade to PIP_COMPILE_ARGS to take newer releases).
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+PIP_COMPILE_ARGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
 
-.PHONY: run test lint sandbox
+.PHONY: run test lint lock sandbox
 
-$(STAMP): pyproject.toml
+$(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/python -m bot
 
-test: $(STAMP)
-	$(VENV)/bin/ruff check bot tests bench
+test: lint
 	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot tests bench
+
+# Every dependency, direct and indirect, pinned with hashes, with the build backend
+# (setuptools) too: the runtime set for the Docker image, the development set for .venv.
+# Needs only python: pip-tools is put into .venv first if it is not there (e.g. when a
+# merge left the lock files unusable).
+lock:
+	test -x $(VENV)/bin/pip-compile || { $(PYTHON) -m venv $(VENV) \
+		&& $(VENV)/bin/pip install --quiet "pip-tools>=7.4"; }
+	$(PIP_COMPILE) --all-build-deps -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --all-build-deps --extra dev -o requirements-dev.txt pyproject.toml
 
 sandbox: $(STAMP)
 	$(VENV)/bin/python -m bot.sandbox

@@ -39,6 +39,7 @@ from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
+from bot.telegram.middlewares.i18n import I18nMiddleware
 from bot.telegram.middlewares.inflight import InFlightMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
@@ -110,6 +111,7 @@ def make_dispatcher(
     dp.update.outer_middleware(inflight)
     dp.shutdown.register(inflight.drain)
     dp.update.outer_middleware(ContextMiddleware(chats))
+    dp.update.outer_middleware(I18nMiddleware())  # after the chat row: its language wins
     # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
     dp.message.middleware(SecretInputMiddleware())
     chat_admin = ChatAdminMiddleware()

@@ -68,10 +68,6 @@ class SiteHealth:
         self._hold_until = 0.0
 
     @property
-    def is_open(self) -> bool:
-        return self._open_until is not None
-
-    @property
     def state(self) -> str:
         """The circuit as an operator reads it: closed, open, or half-open (probing)."""
         if self._open_until is None:

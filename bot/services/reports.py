@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInfo, Payout
 from bot.exchanger.errors import ExchangerError
+from bot.i18n import words
 from bot.storage.accounts import AccountRepo
 
 DAY = 86_400
@@ -24,11 +25,12 @@ class Period(StrEnum):
     def parse(cls, text: str | None) -> Period | None:
         """`None` when the text names no period we know (the caller says so)."""
         value = (text or "all").strip().lower()
-        aliases = {"сегодня": "today", "week": "7d", "month": "30d", "все": "all", "всё": "all"}
-        try:
-            return cls(aliases.get(value, value))
-        except ValueError:
-            return None
+        return next((p for p in cls if value == p.value or value in words(p.words_key)), None)
+
+    @property
+    def words_key(self) -> str:
+        """The catalog message listing what users may type for this period."""
+        return f"period.words.{self.value}"
 
     def start_time(self, now: float) -> int | None:
         if self is Period.ALL:

@@ -116,12 +116,3 @@ class AccountRepo:
             return None
         return Credentials(site=row["site"], api_key=self._vault.decrypt(row["api_key_enc"]))
 
-    async def set_paused(self, account_id: int, paused: bool) -> None:
-        await self._db.execute(
-            "UPDATE accounts SET paused = ? WHERE id = ?", (int(paused), account_id)
-        )
-
-    async def count(self) -> tuple[int, int]:
-        """(all accounts, paused accounts)."""
-        row = await self._db.fetch_one("SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM accounts")
-        return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -28,9 +28,6 @@ class Chat:
     active: bool
     notifications: frozenset[NotificationKind]
 
-    def wants(self, kind: NotificationKind) -> bool:
-        return kind in self.notifications
-
 
 _COLUMNS = "chat_id, chat_type, language, active, " + ", ".join(k.column for k in NotificationKind)
 
@@ -70,17 +67,7 @@ class ChatRepo:
             "UPDATE chats SET language = ? WHERE chat_id = ?", (language, chat_id)
         )
 
-    async def set_active(self, chat_id: int, active: bool) -> None:
-        await self._db.execute(
-            "UPDATE chats SET active = ? WHERE chat_id = ?", (int(active), chat_id)
-        )
-
     async def set_notification(self, chat_id: int, kind: NotificationKind, on: bool) -> None:
         await self._db.execute(
             f"UPDATE chats SET {kind.column} = ? WHERE chat_id = ?", (int(on), chat_id)
         )
-
-    async def count(self) -> tuple[int, int]:
-        """(all chats, active chats)."""
-        row = await self._db.fetch_one("SELECT COUNT(*), COALESCE(SUM(active), 0) FROM chats")
-        return (int(row[0]), int(row[1])) if row else (0, 0)

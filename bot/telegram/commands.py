@@ -1,4 +1,4 @@
-"""The command menu (setMyCommands), in English and Russian. Cosmetic: failures are logged."""
+"""The command menu (setMyCommands) in every catalog language. Cosmetic: failures are logged."""
 
 from __future__ import annotations
 
@@ -8,28 +8,35 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand
 
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+
 log = logging.getLogger(__name__)
 
-# (command, English description, Russian description)
-MENU: tuple[tuple[str, str, str], ...] = (
-    ("balance", "Balance and payout methods", "Баланс и способы выплаты"),
-    ("payout", "Request a payout", "Заказать выплату"),
-    ("payouts", "Payout requests", "Заявки на выплату"),
-    ("exchanges", "Referred exchanges", "Обмены рефералов"),
-    ("clicks", "Clicks on your links", "Переходы по ссылкам"),
-    ("link", "Link an affiliate account", "Привязать аккаунт"),
-    ("unlink", "Unlink an account", "Отвязать аккаунт"),
-    ("settings", "Notifications on/off", "Уведомления вкл/выкл"),
-    ("language", "Language / Язык", "Язык / Language"),
-    ("help", "What I can do", "Что я умею"),
+# The commands in menu order; each one's description is the catalog message `menu.<command>`.
+MENU: tuple[str, ...] = (
+    "balance",
+    "payout",
+    "payouts",
+    "exchanges",
+    "clicks",
+    "link",
+    "unlink",
+    "settings",
+    "language",
+    "help",
 )
 
 
+def menu(t: Translator) -> list[BotCommand]:
+    return [BotCommand(command=c, description=t.plain(f"menu.{c}")) for c in MENU]
+
+
 async def set_commands(bot: Bot) -> None:
+    """English for everyone; each other language for users whose Telegram uses it."""
     try:
-        await bot.set_my_commands([BotCommand(command=c, description=en) for c, en, _ in MENU])
-        await bot.set_my_commands(
-            [BotCommand(command=c, description=ru) for c, _, ru in MENU], language_code="ru"
-        )
+        await bot.set_my_commands(menu(Translator(DEFAULT_LANGUAGE)))
+        for language in LANGUAGES:
+            if language != DEFAULT_LANGUAGE:
+                await bot.set_my_commands(menu(Translator(language)), language_code=language)
     except TelegramAPIError as exc:
         log.warning("Could not set the command menu: %s", exc.message)

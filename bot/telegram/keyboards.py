@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
 from bot.storage.accounts import Account
 from bot.telegram.callbacks import AccountPick, Language, Page, Unlink, UnlinkAction, View
 
@@ -61,7 +61,9 @@ def unlink_confirm(account_id: int, t: Translator) -> InlineKeyboardMarkup:
 
 
 def languages() -> InlineKeyboardMarkup:
+    """Every catalog language, each named in itself (`language.name`)."""
     builder = InlineKeyboardBuilder()
-    builder.button(text="English", callback_data=Language(code="en"))
-    builder.button(text="Русский", callback_data=Language(code="ru"))
+    for code in LANGUAGES:
+        name = Translator(code).plain("language.name")
+        builder.button(text=name, callback_data=Language(code=code))
     return builder.as_markup()

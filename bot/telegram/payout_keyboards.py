@@ -18,7 +18,6 @@ from bot.telegram.callbacks import (
 )
 from bot.telegram.keyboards import account_label
 from bot.telegram.render import mask_wallet, money, short
-from bot.telegram.replies import visible_text
 
 _CANCEL = PayoutFlow(action=PayoutFlowAction.CANCEL)
 
@@ -38,7 +37,7 @@ def methods(
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for method in offered[:20]:
-        label = t(
+        label = t.plain(
             "payreq.method_button",
             title=short(method.title, 30),
             amount=money(method.amount),
@@ -47,7 +46,7 @@ def methods(
         data = PayoutFlow(
             action=PayoutFlowAction.METHOD, account_id=account_id, method_id=method.id
         )
-        builder.button(text=visible_text(label), callback_data=data)
+        builder.button(text=label, callback_data=data)
     builder.button(text=t("common.cancel_button"), callback_data=_CANCEL)
     builder.adjust(1)
     return builder.as_markup()
@@ -61,8 +60,8 @@ def wallet(
         data = PayoutFlow(
             action=PayoutFlowAction.LAST_WALLET, account_id=account_id, method_id=method_id
         )
-        label = t("payreq.last_wallet_button", wallet=mask_wallet(last))
-        builder.button(text=visible_text(label), callback_data=data)
+        label = t.plain("payreq.last_wallet_button", wallet=mask_wallet(last))
+        builder.button(text=label, callback_data=data)
     builder.button(text=t("common.cancel_button"), callback_data=_CANCEL)
     builder.adjust(1)
     return builder.as_markup()

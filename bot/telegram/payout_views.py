@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from bot.i18n import Html, Translator
+from bot.i18n import Html, Render, Translator
 from bot.services.payout_models import Offer, Outcome, Result, Step
 from bot.telegram import payout_keyboards
 from bot.telegram.render import mask_wallet, money, short
-from bot.telegram.replies import visible_text
 from bot.telegram.views import Rendered, header
 
 _REFUSALS = {
@@ -58,6 +57,11 @@ def refusal(t: Translator, offer: Offer) -> str:
     return t(_REFUSALS.get(offer.status, "accounts.gone"))
 
 
+def refusal_alert(t: Translator, offer: Offer) -> str:
+    """A refusal that needs no more than an alert (the account is gone, not the owner)."""
+    return t.plain(_REFUSALS.get(offer.status, "accounts.gone"))[:200]
+
+
 def ask_wallet(
     t: Translator, account_id: int, method_id: int, title: str, last: str | None
 ) -> Rendered:
@@ -82,9 +86,17 @@ def confirmation(t: Translator, offer: Offer, minutes: int) -> Rendered:
 
 def outcome(t: Translator, result: Outcome) -> Rendered:
     """What the confirmation message becomes once the press was decided."""
+    text = Html(_outcome_text(t, result))
+    if result.result is Result.UNKNOWN and result.request is not None:
+        return text, payout_keyboards.check_again(result.request.token, t)
+    return text, None
+
+
+def _outcome_text(render: Render, result: Outcome) -> str:
+    """The outcome in words: `t` for the message, `t.plain` for an alert."""
     request = result.request
     if result.result in (Result.REQUESTED, Result.RECONCILED) and request is not None:
-        text = t(
+        text = render(
             "payreq.requested",
             id=result.payout_id,
             amount=money(request.amount),
@@ -92,24 +104,24 @@ def outcome(t: Translator, result: Outcome) -> Rendered:
             wallet=mask_wallet(request.wallet),
         )
         if result.result is Result.RECONCILED:
-            text = Html(f"{text}\n{t('payreq.reconciled_note')}")
-        return text, None
+            text = f"{text}\n{render('payreq.reconciled_note')}"
+        return text
     if result.result is Result.UNKNOWN and request is not None:
-        return t("payreq.unknown"), payout_keyboards.check_again(request.token, t)
+        return render("payreq.unknown")
     if result.result is Result.REFUSED:
-        return t("payreq.refused", detail=short(result.detail, 300)), None
+        return render("payreq.refused", detail=short(result.detail, 300))
     if result.result is Result.BELOW_MINIMUM:
-        return t("payreq.now_below_minimum", missing=_amount(result.detail)), None
-    return t(_OUTCOMES.get(result.result, "payreq.not_active")), None
+        return render("payreq.now_below_minimum", missing=_amount(result.detail))
+    return render(_OUTCOMES.get(result.result, "payreq.not_active"))
 
 
 def alert(t: Translator, result: Outcome) -> str | None:
     """A press that changes nothing (someone else's, a second tap): an alert, not an edit."""
     key = _ALERTS.get(result.result)
     if key is not None:
-        return visible_text(t(key))[:200]
+        return t.plain(key)[:200]
     if result.replay:
-        return visible_text(outcome(t, result)[0])[:200]
+        return _outcome_text(t.plain, result)[:200]
     return None
 
 

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 log = logging.getLogger(__name__)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_text(markup: str) -> str:
-    """What the user sees of an HTML text (Telegram trims surrounding white space)."""
-    return html.unescape(_TAG.sub("", markup)).strip()
-
-
 def _same_markup(shown: InlineKeyboardMarkup | None, new: InlineKeyboardMarkup | None) -> bool:
     # Compare as data: objects parsed from an update carry context that `==` would compare.
     if shown is None or new is None:
@@ -32,7 +22,8 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         if message is not None and query.bot is not None:
             await query.bot.send_message(message.chat.id, text, reply_markup=markup)
         return
-    if message.text == visible_text(text) and _same_markup(message.reply_markup, markup):
+    # Telegram trims surrounding white space; aiogram renders the shown text back as HTML.
+    if message.html_text == text.strip() and _same_markup(message.reply_markup, markup):
         return
     try:
         await message.edit_text(text, reply_markup=markup)

@@ -348,7 +348,7 @@ async def test_unexplained_errors_count_against_the_site_not_the_key(
         await poll(poller, schedule, outbox)
         clock.offset += 1.0
     assert await messages(db) == []
-    assert poller.health[exchanger.url].is_open
+    assert poller.health[exchanger.url].state == "open"
 
 
 async def test_transient_failures_back_off_open_the_breaker_and_recover(
@@ -437,7 +437,7 @@ async def test_run_polls_due_accounts_and_skips_inactive_chats(
 ) -> None:
     exchanger.state.add_partner("partner-key-0002")
     silent = await link(200, "partner-key-0002", site=exchanger.url)
-    await chats.set_active(200, False)
+    await Outbox(db).chat_gone(200, "blocked")  # how a chat goes inactive in production
     woken: list[bool] = []
     poller = make_poller()
     poller._on_enqueued = lambda: woken.append(True)

@@ -9,19 +9,18 @@ from bot.notifications import schedule as module
 from bot.notifications.detector import ExchangeState, PayoutState
 from bot.notifications.outbox import Outbox, PollResult
 from bot.notifications.schedule import PollSchedule
-from bot.storage.accounts import AccountRepo
-from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 from tests.notifications.conftest import Link
 
 
 async def test_due_accounts_in_order_without_paused_ones(
-    db: Database, schedule: PollSchedule, link: Link, chats: ChatRepo, account_repo: AccountRepo
+    db: Database, schedule: PollSchedule, link: Link, outbox: Outbox
 ) -> None:
     a, b, c = [await link(100 + i, f"key-000{i}") for i in range(3)]
     await schedule.reschedule([(a.id, 50.0), (b.id, 10.0), (c.id, 20.0)])
-    await account_repo.set_paused(c.id, True)
-    await chats.set_active(101, False)
+    # As in production: a rejected key pauses an account, a blocked bot deactivates a chat.
+    await outbox.save([PollResult(c.id, 0.0, error="Api disabled", pause=True)])
+    await outbox.chat_gone(101, "blocked")
     due = await schedule.due(now=100.0, limit=10)
     assert [(d.id, d.chat_active) for d in due] == [(b.id, False), (a.id, True)]
     assert [d.id for d in await schedule.due(now=100.0, limit=1)] == [b.id]

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.exchanger.models import Credentials
+from bot.notifications.outbox import Outbox, PollResult
 from bot.storage.accounts import AccountRepo, AlreadyLinked
 from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
@@ -38,11 +39,13 @@ async def test_same_key_twice_in_a_chat_is_refused(
 
 
 async def test_relinking_a_paused_account_resumes_it(
-    chats: ChatRepo, account_repo: AccountRepo
+    db: Database, chats: ChatRepo, account_repo: AccountRepo
 ) -> None:
     await chats.ensure(10, "private")
     account = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
-    await account_repo.set_paused(account.id, True)
+    # Paused the way production pauses it: the poller saw the key rejected.
+    await Outbox(db).save([PollResult(account.id, 0.0, error="Api disabled", pause=True)])
+    assert (await account_repo.for_chat(10))[0].paused
     again = await account_repo.add(10, Credentials(SITE, KEY), linked_by=7)
     assert again.id == account.id and not again.paused
 
@@ -56,9 +59,9 @@ async def test_only_the_owning_chat_can_delete(chats: ChatRepo, account_repo: Ac
     assert await account_repo.credentials(account.id) is None
 
 
-async def test_chat_comes_back_active_after_a_block(chats: ChatRepo) -> None:
+async def test_chat_comes_back_active_after_a_block(db: Database, chats: ChatRepo) -> None:
     await chats.ensure(10, "private")
-    await chats.set_active(10, False)
+    await Outbox(db).chat_gone(10, "Forbidden: bot was blocked by the user")
     assert (await chats.get(10)).active is False  # type: ignore[union-attr]
     await chats.ensure(10, "private")
     chat = await chats.get(10)

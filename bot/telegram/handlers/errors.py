@@ -15,15 +15,15 @@ from bot.exchanger.errors import (
     MethodNotSupported,
     RequestRefused,
 )
-from bot.i18n import Translator
+from bot.i18n import Render, Translator
 from bot.services.reports import AccountGone
-from bot.telegram.replies import visible_text
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-def explain(t: Translator, error: BaseException) -> str:
+def explain(t: Render, error: BaseException) -> str:
+    """`t` gives HTML for a message, `t.plain` plain text for an alert."""
     if isinstance(error, KeyRejected):
         return t("error.key_rejected")
     if isinstance(error, MethodNotSupported):
@@ -40,13 +40,12 @@ def explain(t: Translator, error: BaseException) -> str:
 
 
 async def _tell(event: ErrorEvent, t: Translator) -> None:
-    text = explain(t, event.exception)
     if event.update.message is not None:
-        await event.update.message.answer(text)
+        await event.update.message.answer(explain(t, event.exception))
     elif event.update.callback_query is not None:
         query: CallbackQuery = event.update.callback_query
         # Alerts are plain text of at most 200 characters.
-        await query.answer(visible_text(text)[:200], show_alert=True)
+        await query.answer(explain(t.plain, event.exception)[:200], show_alert=True)
 
 
 @router.error(ExceptionTypeFilter(ExchangerError, AccountGone))

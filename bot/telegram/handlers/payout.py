@@ -32,7 +32,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.handlers.errors import explain
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 from bot.telegram.middlewares.throttling import EXCHANGER
-from bot.telegram.replies import show, visible_text
+from bot.telegram.replies import show
 
 router = Router(name=__name__)
 # Payouts move money: group admins only, and each step may call the exchanger.
@@ -81,7 +81,7 @@ async def payout_start_handler(
     """The account picker's buttons and the "payout available" notification's button."""
     offer = await payouts.options(_chat(query), query.from_user.id, callback_data.account_id)
     if offer.status in (Step.GONE, Step.NOT_OWNER):
-        await query.answer(visible_text(payout_views.refusal(t, offer)), show_alert=True)
+        await query.answer(payout_views.refusal_alert(t, offer), show_alert=True)
         return
     await query.answer()
     await _menu(bot, _chat(query), t, offer, state)
@@ -226,7 +226,7 @@ async def _abandon(state: FSMContext, payouts: PayoutService, chat_id: int, user
 
 async def _report(press: Press, t: Translator, outcome: Outcome, state: FSMContext) -> None:
     if outcome.error is not None:  # the re-check failed: nothing changed, may press again
-        return await press.answer(visible_text(explain(t, outcome.error))[:200], alert=True)
+        return await press.answer(explain(t.plain, outcome.error)[:200], alert=True)
     alert = payout_views.alert(t, outcome)
     if alert is not None:
         return await press.answer(alert, alert=True)
@@ -237,7 +237,7 @@ async def _report(press: Press, t: Translator, outcome: Outcome, state: FSMConte
 
 
 async def _not_active(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(visible_text(t("payreq.not_active")), show_alert=True)
+    await query.answer(t.plain("payreq.not_active"), show_alert=True)
 
 
 def _ids(data: PayoutFlow) -> tuple[int, int]:

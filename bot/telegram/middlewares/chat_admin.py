@@ -26,7 +26,6 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.i18n import Translator
-from bot.telegram.replies import visible_text
 
 FLAG = "chat_admin"
 CHAT_ADMIN: dict[str, bool] = {FLAG: True}  # `flags=CHAT_ADMIN` on a handler
@@ -66,7 +65,7 @@ class ChatAdminMiddleware(BaseMiddleware):
         if allowed:
             return await handler(event, data)
         t: Translator = data["t"]
-        await _refuse(event, t("chat_admin.check_failed" if allowed is None else "chat_admin.only"))
+        await _refuse(event, t, "chat_admin.check_failed" if allowed is None else "chat_admin.only")
         return None
 
     async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool | None:
@@ -107,8 +106,8 @@ def _sent_as_the_group(event: TelegramObject, chat: Chat) -> bool:
     )
 
 
-async def _refuse(event: TelegramObject, text: str) -> None:
+async def _refuse(event: TelegramObject, t: Translator, key: str) -> None:
     if isinstance(event, CallbackQuery):
-        await event.answer(visible_text(text)[:200], show_alert=True)
+        await event.answer(t.plain(key)[:200], show_alert=True)
     elif isinstance(event, Message):
-        await event.answer(text)
+        await event.answer(t(key))

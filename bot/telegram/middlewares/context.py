@@ -1,6 +1,6 @@
-"""Per-update context: the chat's stored row and a translator in the user's language.
+"""Per-update context: the chat's stored row (I18nMiddleware then picks the language from it).
 
-Registered as an outer middleware on updates, so error handlers see `t` too. Writing to the
+Registered as an outer middleware on updates, so error handlers see it too. Writing to the
 chat row here (first contact, coming back after a block) keeps every handler free of it.
 """
 
@@ -11,9 +11,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Chat as TgChat
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject
 
-from bot.i18n import Translator, language_for
 from bot.storage.chats import ChatRepo
 
 
@@ -28,7 +27,6 @@ class ContextMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_chat: TgChat | None = data.get("event_chat")
-        user: User | None = data.get("event_from_user")
         chat = None
         if tg_chat is not None:
             chat = await self._chats.get(tg_chat.id)
@@ -36,7 +34,4 @@ class ContextMiddleware(BaseMiddleware):
                 await self._chats.ensure(tg_chat.id, tg_chat.type)
                 chat = await self._chats.get(tg_chat.id)
         data["chat_row"] = chat
-        data["t"] = Translator(
-            language_for(chat.language if chat else None, user.language_code if user else None)
-        )
         return await handler(event, data)

@@ -1,0 +1,54 @@
+## Texts of push notifications and /settings.
+
+notify-accrued =
+    💰 <b>Reward accrued: { $reward } USD</b>
+    { $account }
+    Exchange #{ $exchange_id }: { $give } { $give_cur } → { $get } { $get_cur }
+
+notify-new_exchange =
+    🔄 <b>New referred exchange</b>
+    { $account }
+    Exchange #{ $exchange_id }: { $give } { $give_cur } → { $get } { $get_cur }
+    Not completed yet: I will tell you when the reward is accrued.
+
+notify-payout_status =
+    💸 <b>Payout #{ $payout_id }: { $status }</b>
+    { $account }
+    { $amount } { $currency } · { $method }
+
+notify-payout_available =
+    ✅ <b>A payout is available</b>
+    { $account }
+    Your balance of { $balance } USD reached the minimum payout of { $min_payout } USD.
+
+notify-payout_button = 💸 Request a payout
+
+notify-key_rejected =
+    🔑 <b>The site rejected your API key</b>
+    { $account }
+    It may have been changed in the affiliate dashboard, or API access was turned off. I paused this account (I will try the key again now and then): link the current key with /link.
+
+settings-text =
+    🔔 <b>Notifications in this chat</b>
+    Tap a kind to turn it on or off. Linking an account never announces its past.
+
+settings-on = ✅ { $name }
+
+settings-off = 🔕 { $name }
+
+settings-saved_on = On: { $name }
+
+settings-saved_off = Off: { $name }
+
+settings-kind-accrued = Reward accrued
+
+settings-kind-payout_status = Payout status
+
+settings-kind-new_exchange = New referred exchange
+
+settings-kind-payout_available = Payout available
+
+notify-key_works =
+    ✅ <b>Your API key works again</b>
+    { $account }
+    The site accepts it again: I check this account and notify you as before.

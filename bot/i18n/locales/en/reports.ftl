@@ -1,0 +1,77 @@
+## Texts of /balance, /payouts, /exchanges and /clicks.
+
+balance-amounts =
+    Balance: <b>{ $balance }</b> USD
+    Minimum payout: { $min_payout } USD
+
+balance-methods_title =
+    {""}
+    <b>Payout methods</b>
+
+balance-method = • { $title }: commission { $commission }, you receive <b>{ $amount }</b>
+
+balance-no_methods =
+    {""}
+    The site offers no payout method right now.
+
+balance-payout_possible =
+    {""}
+    ✅ A payout is possible now.
+
+balance-payout_missing =
+    {""}
+    ⏳ { $missing } USD more until a payout is possible.
+
+payout-status-pending = ⏳ pending
+
+payout-status-paid = ✅ paid
+
+payout-status-canceled = ✖ canceled
+
+payout-status-canceled_by_user = ↩ canceled by you
+
+payouts-title = <b>Payout requests</b>
+
+payouts-item =
+    <b>#{ $id }</b> · { $date } UTC
+    { $amount } { $currency } · { $method }
+    to { $account } · { $status }
+
+exchanges-title = <b>Referred exchanges</b> ({ $period })
+
+exchanges-item =
+    <b>#{ $id }</b> · { $date } UTC
+    { $give } { $give_cur } → { $get } { $get_cur }
+    { $completed } · { $accrued } · reward <b>{ $reward }</b>
+
+exchanges-completed = completed
+
+exchanges-not_completed = not completed
+
+exchanges-accrued = accrued
+
+exchanges-not_accrued = not accrued
+
+exchanges-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /exchanges 7d
+
+period-all = all time
+
+period-today = today
+
+period-7d = 7 days
+
+period-30d = 30 days
+
+clicks-counts =
+    <b>Clicks</b>
+    Today (UTC): { $today }
+    7 days: { $week }
+    30 days: { $month }
+
+clicks-latest_title =
+    {""}
+    <b>Latest</b>
+
+clicks-item = • { $date } — { $referrer }
+
+clicks-direct = <i>direct</i>

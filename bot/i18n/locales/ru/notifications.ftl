@@ -1,0 +1,54 @@
+## Texts of push notifications and /settings.
+
+notify-accrued =
+    💰 <b>Начислено вознаграждение: { $reward } USD</b>
+    { $account }
+    Обмен #{ $exchange_id }: { $give } { $give_cur } → { $get } { $get_cur }
+
+notify-new_exchange =
+    🔄 <b>Новый обмен реферала</b>
+    { $account }
+    Обмен #{ $exchange_id }: { $give } { $give_cur } → { $get } { $get_cur }
+    Ещё не выполнен: я сообщу, когда начислят вознаграждение.
+
+notify-payout_status =
+    💸 <b>Выплата #{ $payout_id }: { $status }</b>
+    { $account }
+    { $amount } { $currency } · { $method }
+
+notify-payout_available =
+    ✅ <b>Можно заказать выплату</b>
+    { $account }
+    Баланс { $balance } USD достиг минимальной выплаты { $min_payout } USD.
+
+notify-payout_button = 💸 Заказать выплату
+
+notify-key_rejected =
+    🔑 <b>Сайт отклонил ваш API-ключ</b>
+    { $account }
+    Возможно, его сменили в личном кабинете партнёра или отключили доступ к API. Я приостановил этот аккаунт (время от времени я пробую ключ снова): привяжите действующий ключ командой /link.
+
+settings-text =
+    🔔 <b>Уведомления в этом чате</b>
+    Нажмите на вид, чтобы включить или выключить его. О прошлом привязанного аккаунта я не сообщаю.
+
+settings-on = ✅ { $name }
+
+settings-off = 🔕 { $name }
+
+settings-saved_on = Включено: { $name }
+
+settings-saved_off = Выключено: { $name }
+
+settings-kind-accrued = Начислено вознаграждение
+
+settings-kind-payout_status = Статус выплаты
+
+settings-kind-new_exchange = Новый обмен реферала
+
+settings-kind-payout_available = Можно заказать выплату
+
+notify-key_works =
+    ✅ <b>API-ключ снова работает</b>
+    { $account }
+    Сайт снова принимает его: я проверяю этот аккаунт и присылаю уведомления, как раньше.

@@ -1,0 +1,77 @@
+## Texts of /balance, /payouts, /exchanges and /clicks.
+
+balance-amounts =
+    Баланс: <b>{ $balance }</b> USD
+    Минимальная выплата: { $min_payout } USD
+
+balance-methods_title =
+    {""}
+    <b>Способы выплаты</b>
+
+balance-method = • { $title }: комиссия { $commission }, вы получите <b>{ $amount }</b>
+
+balance-no_methods =
+    {""}
+    Сейчас сайт не предлагает способов выплаты.
+
+balance-payout_possible =
+    {""}
+    ✅ Выплату можно заказать сейчас.
+
+balance-payout_missing =
+    {""}
+    ⏳ До выплаты не хватает { $missing } USD.
+
+payout-status-pending = ⏳ в ожидании
+
+payout-status-paid = ✅ выплачено
+
+payout-status-canceled = ✖ отменено
+
+payout-status-canceled_by_user = ↩ отменено вами
+
+payouts-title = <b>Заявки на выплату</b>
+
+payouts-item =
+    <b>#{ $id }</b> · { $date } UTC
+    { $amount } { $currency } · { $method }
+    на { $account } · { $status }
+
+exchanges-title = <b>Обмены рефералов</b> ({ $period })
+
+exchanges-item =
+    <b>#{ $id }</b> · { $date } UTC
+    { $give } { $give_cur } → { $get } { $get_cur }
+    { $completed } · { $accrued } · вознаграждение <b>{ $reward }</b>
+
+exchanges-completed = выполнен
+
+exchanges-not_completed = не выполнен
+
+exchanges-accrued = начислено
+
+exchanges-not_accrued = не начислено
+
+exchanges-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /exchanges 7d
+
+period-all = за всё время
+
+period-today = сегодня
+
+period-7d = 7 дней
+
+period-30d = 30 дней
+
+clicks-counts =
+    <b>Переходы</b>
+    Сегодня (UTC): { $today }
+    7 дней: { $week }
+    30 дней: { $month }
+
+clicks-latest_title =
+    {""}
+    <b>Последние</b>
+
+clicks-item = • { $date } — { $referrer }
+
+clicks-direct = <i>прямой переход</i>
