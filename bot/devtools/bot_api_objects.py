@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.fakes.bot_api_models import PRIVATE
-from tests.fakes.bot_api_state import BotApiState
-from tests.fakes.bot_api_validation import bad_request
+from bot.devtools.bot_api_models import PRIVATE
+from bot.devtools.bot_api_state import BotApiState
+from bot.devtools.bot_api_validation import bad_request
 
 MAX_COMMANDS = 100
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")

@@ -1,4 +1,5 @@
-"""A strict fake Telegram Bot API server for tests (aiohttp, in the test's event loop).
+"""A strict local Telegram Bot API server (aiohttp, in the caller's event loop): the test
+suite, the bench and the browser playground (`make demo`) all run this one.
 
 Point the bot at ``fake.base_url`` (``TELEGRAM_API_URL``): aiogram's
 ``TelegramAPIServer.from_base(base)`` sends ``{base}/bot{token}/{method}``. Parameters are read
@@ -34,9 +35,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.bot_api_control import BotApiControl
-from tests.fakes.bot_api_methods import BotApiMethods
-from tests.fakes.bot_api_models import (
+from bot.devtools.bot_api_control import BotApiControl
+from bot.devtools.bot_api_methods import BotApiMethods
+from bot.devtools.bot_api_models import (
     ErrorRecord,
     FakeUser,
     Fault,
@@ -44,8 +45,8 @@ from tests.fakes.bot_api_models import (
     RateLimiter,
     Violation,
 )
-from tests.fakes.bot_api_state import CONFLICT, BotApiState
-from tests.fakes.bot_api_validation import (
+from bot.devtools.bot_api_state import CONFLICT, BotApiState
+from bot.devtools.bot_api_validation import (
     ARRAY,
     METHOD_PARAMS,
     METHODS_BY_LOWER_NAME,

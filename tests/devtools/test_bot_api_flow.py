@@ -22,8 +22,8 @@ from aiogram.types import (
     Message,
 )
 
+from bot.devtools.bot_api import FakeBotApi
 from tests.fakes.aiogram_client import keyboard, make_bot, refused
-from tests.fakes.bot_api import FakeBotApi
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.bot_api_urls import url_problem
+from bot.devtools.bot_api_urls import url_problem
 
 MAX_MESSAGE_UTF16 = 4096
 _PRIORITY = {

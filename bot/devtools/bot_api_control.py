@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.bot_api_entities import utf16_len
-from tests.fakes.bot_api_models import (
+from bot.devtools.bot_api_entities import utf16_len
+from bot.devtools.bot_api_models import (
     CHANNEL,
     PRIVATE,
     SUPERGROUP,
@@ -23,8 +23,8 @@ from tests.fakes.bot_api_models import (
     FakeUser,
     Violation,
 )
-from tests.fakes.bot_api_state import BotApiState
-from tests.fakes.bot_api_text import strip_html
+from bot.devtools.bot_api_state import BotApiState
+from bot.devtools.bot_api_text import strip_html
 
 MAX_CALLBACKS = 10_000
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")

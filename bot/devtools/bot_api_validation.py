@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from tests.fakes.bot_api_entities import (
+from bot.devtools.bot_api_entities import (
     MAX_MESSAGE_UTF16,
     FormattedText,
     TextError,
@@ -20,8 +20,8 @@ from tests.fakes.bot_api_entities import (
     trim,
     utf16_len,
 )
-from tests.fakes.bot_api_text import parse_html
-from tests.fakes.bot_api_urls import url_problem
+from bot.devtools.bot_api_text import parse_html
+from bot.devtools.bot_api_urls import url_problem
 
 INT, BOOL, STR, CHAT, ARRAY, OBJECT = "int", "bool", "str", "chat", "array", "object"
 

@@ -16,8 +16,8 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bot.devtools.bot_api import FakeBotApi
 from tests.fakes.aiogram_client import keyboard, make_bot, raw_post, refused
-from tests.fakes.bot_api import FakeBotApi
 
 
 async def test_get_me_answers_the_bot_of_the_token(bot: Bot, bot_api: FakeBotApi) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from aiogram import Bot
 
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_text import parse_html
 from tests.fakes.aiogram_client import make_bot, refused
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_text import parse_html
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.bot_api_entities import FormattedText, TextError, sort_entities
-from tests.fakes.bot_api_urls import url_problem
+from bot.devtools.bot_api_entities import FormattedText, TextError, sort_entities
+from bot.devtools.bot_api_urls import url_problem
 
 SURROGATE_ERROR = (
     "Text contains invalid Unicode characters after decoding HTML entities, "

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.bot_api_urls import url_problem
-from tests.fakes.bot_api_validation import bad_request
+from bot.devtools.bot_api_urls import url_problem
+from bot.devtools.bot_api_validation import bad_request
 
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_INLINE_BUTTONS = 100

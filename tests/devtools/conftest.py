@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot
 
+from bot.devtools.bot_api import FakeBotApi
 from tests.fakes.aiogram_client import make_bot
-from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.fixtures import bot_api
 
 __all__ = ["bot", "bot_api", "chat_id"]

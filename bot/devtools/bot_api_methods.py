@@ -11,11 +11,11 @@ import re
 import time
 from typing import Any
 
-from tests.fakes.bot_api_markup import check_reply_markup, inline_keyboard_of
-from tests.fakes.bot_api_models import PRIVATE, FakeChat, FakeMessage, RateLimiter
-from tests.fakes.bot_api_objects import chat_member, check_commands, commands_key
-from tests.fakes.bot_api_state import BotApiState
-from tests.fakes.bot_api_validation import (
+from bot.devtools.bot_api_markup import check_reply_markup, inline_keyboard_of
+from bot.devtools.bot_api_models import PRIVATE, FakeChat, FakeMessage, RateLimiter
+from bot.devtools.bot_api_objects import chat_member, check_commands, commands_key
+from bot.devtools.bot_api_state import BotApiState
+from bot.devtools.bot_api_validation import (
     ApiError,
     bad_request,
     check_link_preview_options,

@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict, deque
 from typing import Any
 
-from tests.fakes.bot_api_models import (
+from bot.devtools.bot_api_models import (
     PRIVATE,
     CallbackQuery,
     FakeChat,
@@ -14,7 +14,7 @@ from tests.fakes.bot_api_models import (
     FakeUser,
     Notifier,
 )
-from tests.fakes.bot_api_validation import ApiError, bad_request
+from bot.devtools.bot_api_validation import ApiError, bad_request
 
 MAX_PENDING_UPDATES = 10_000
 MAX_MESSAGES_PER_CHAT = 10_000
