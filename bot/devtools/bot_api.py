@@ -104,6 +104,7 @@ class FakeBotApi(BotApiControl):
         self.state.closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.add_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -179,12 +180,19 @@ class FakeBotApi(BotApiControl):
 
     # -- HTTP ---------------------------------------------------------------------------------
 
+    def add_routes(self, app: web.Application) -> None:
+        """More routes beside the Bot API (the playground's page and events); none here."""
+
+    def accepts_token(self, token: str) -> bool:
+        """Whether a request with this token is served (else 401 Unauthorized)."""
+        return token == self.token
+
     async def _not_found(self, request: web.Request) -> web.Response:
         return self._error(request.path, ApiError(404, "Not Found"), {})
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["method"]
-        if request.match_info["token"] != self.token:
+        if not self.accepts_token(request.match_info["token"]):
             return self._error(name, ApiError(401, "Unauthorized"), {})
         method = METHODS_BY_LOWER_NAME.get(name.lower())
         if method is None:
