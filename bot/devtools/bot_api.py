@@ -259,8 +259,13 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         params.update(body)
     elif request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.post()
+        files = {key for key, value in form.items() if not isinstance(value, str)}
         for key, value in form.items():
             params[key] = value if isinstance(value, str) else "<file>"
+        for key, value in list(params.items()):  # aiogram: photo=attach://<field of the file>
+            if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
+                params[key] = "<file>"
+                params.pop(value[9:], None)
     else:
         raise bad_request(f"unsupported Content-Type {request.content_type}")
     return params

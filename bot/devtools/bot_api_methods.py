@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from bot.devtools.bot_api_markup import check_reply_markup, inline_keyboard_of
+from bot.devtools.bot_api_media import MediaMethods
 from bot.devtools.bot_api_models import PRIVATE, FakeChat, FakeMessage, RateLimiter
 from bot.devtools.bot_api_objects import chat_member, check_commands, commands_key
 from bot.devtools.bot_api_state import BotApiState
@@ -58,8 +59,9 @@ _UNSUPPORTED_SEND = {
 }
 
 
-class BotApiMethods:
-    """Handlers of the methods listed in bot_api_validation.METHOD_PARAMS."""
+class BotApiMethods(MediaMethods):
+    """Handlers of the methods listed in bot_api_validation.METHOD_PARAMS (sendPhoto and
+    sendDocument in bot_api_media.py)."""
 
     def __init__(self, state: BotApiState, limiter: RateLimiter) -> None:
         self.state = state
@@ -140,6 +142,8 @@ class BotApiMethods:
         if markup is not None:
             check_reply_markup(markup, inline_only=True)
         message = self._editable(values)
+        if message.media:
+            raise bad_request("there is no text in the message to edit")
         new_markup = inline_keyboard_of(markup)  # no reply_markup removes the keyboard
         old = (message.text, message.entities, message.reply_markup)
         if old == (formatted.text, formatted.entities, new_markup):

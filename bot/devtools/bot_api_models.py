@@ -107,6 +107,7 @@ class FakeMessage:
     edit_date: int | None = None
     history: list[str] = field(default_factory=list)  # earlier texts, oldest first
     revision: int = 0  # FakeBotApi.revision when it was last sent, edited or deleted
+    media: dict[str, Any] | None = None  # {"photo": [...]} or {"document": {...}}: text = caption
 
     @property
     def chat_id(self) -> int:
@@ -161,6 +162,13 @@ class FakeMessage:
         }
         if self.entities:
             data["entities"] = self.entities
+        if self.media:
+            caption, entities = data.pop("text"), data.pop("entities", None)
+            data.update(self.media)
+            if caption:
+                data["caption"] = caption
+            if entities:
+                data["caption_entities"] = entities
         if self.reply_to is not None and with_reply:
             data["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         if self.edit_date is not None:

@@ -49,6 +49,14 @@ _SEND_MESSAGE = {
     "reply_to_message_id": INT,
     "allow_sending_without_reply": BOOL,
 }
+# sendPhoto / sendDocument (bot_api_media.py): sendMessage's targets and options, a caption.
+_SEND_MEDIA = {
+    **{k: v for k, v in _SEND_MESSAGE.items() if k not in ("text", "entities")},
+    "caption": STR,
+    "caption_entities": ARRAY,
+}
+for _name in ("link_preview_options", "disable_web_page_preview"):
+    del _SEND_MEDIA[_name]
 _EDIT_TARGET = {
     "business_connection_id": STR,
     "chat_id": CHAT,
@@ -94,6 +102,18 @@ METHOD_PARAMS: dict[str, dict[str, str]] = {
     },
     "getChatMember": {"chat_id": CHAT, "user_id": INT},
     "getChat": {"chat_id": CHAT},
+    "sendPhoto": {
+        **_SEND_MEDIA,
+        "photo": STR,
+        "show_caption_above_media": BOOL,
+        "has_spoiler": BOOL,
+    },
+    "sendDocument": {
+        **_SEND_MEDIA,
+        "document": STR,
+        "thumbnail": STR,
+        "disable_content_type_detection": BOOL,
+    },
 }
 METHODS_BY_LOWER_NAME = {name.lower(): name for name in METHOD_PARAMS}
 

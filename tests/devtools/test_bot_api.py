@@ -244,7 +244,7 @@ async def test_fail_next_and_drop_next(bot: Bot, bot_api: FakeBotApi, chat_id: i
     await bot.send_message(chat_id, "fine")
     assert bot_api.violations == [] and bot_api.count_429 == 1
     with pytest.raises(ValueError, match="does not implement"):
-        bot_api.fail_next("sendPhoto", 500)
+        bot_api.fail_next("sendVideo", 500)
 
 
 async def test_wait_for_timeout_shows_the_transcript(

@@ -11,6 +11,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile
 from aiohttp.test_utils import TestServer
 
 from bot.devtools.playground import PlaygroundBotApi
@@ -146,3 +147,23 @@ async def test_the_sandbox_pane_reaches_the_control_api(server: PlaygroundBotApi
         assert made.status == 200 and (await made.json())["faults"][0]["mode"] == "http_500"
         missing = await client.get("/_playground/sandbox/partners/nobody")
         assert missing.status == 404
+
+
+async def test_photos_and_documents_reach_the_page(server: PlaygroundBotApi) -> None:
+    bot = bot_for(server, "777:token")
+    url = "https://example.org/chart.png"
+    async with aiohttp.ClientSession(server.base_url) as client:
+        stream = await client.get("/_playground/events")
+        events = Events(stream)
+        await events.until("snapshot")
+        await client.post("/_playground/send", json={"mode": "private", "text": "hi"})
+        await events.until("message")
+        await bot.send_photo(server.private.id, url, caption="<i>chart</i>", parse_mode="HTML")
+        photo = await events.until("message")
+        assert photo["photo"] and photo["media_url"] == url and photo["caption"] == "chart"
+        upload = BufferedInputFile(b"%PDF-1.4", filename="statement.pdf")
+        await bot.send_document(server.private.id, upload)
+        document = await events.until("message")
+        assert document["document"]["file_id"] and "media_url" not in document
+        stream.close()
+    await bot.session.close()

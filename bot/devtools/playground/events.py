@@ -34,6 +34,9 @@ def message_json(message: FakeMessage) -> dict[str, Any]:
         deleted=message.deleted,
         revision=message.revision,
     )
+    source = message.params.get("photo") if message.media else None
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        data["media_url"] = source  # a photo sent by URL: the page shows it
     return data
 
 

@@ -103,14 +103,21 @@ function renderMessage(message) {
   body.className = "text";
   const text = message.text || message.caption || "";
   if (message.photo) {
-    const note = document.createElement("div");
-    note.className = "media";
-    note.textContent = "🖼 photo";
-    box.append(note);
+    const url = safeHref(message.media_url);
+    let shown;
+    if (url) {
+      shown = document.createElement("img");
+      shown.src = url; shown.alt = "photo";
+    } else {
+      shown = document.createElement("div");
+      shown.textContent = "🖼 Photo";
+    }
+    shown.classList.add("media", "photo");
+    box.append(shown);
   }
   if (message.document) {
     const note = document.createElement("div");
-    note.className = "media";
+    note.className = "media document";
     note.textContent = "📄 " + (message.document.file_name || "document");
     box.append(note);
   }
