@@ -38,9 +38,12 @@ def tour(page: PlaygroundPage) -> None:
     page.wait_text("wallet number")
     page.ask(WALLET, "Check the payout request")
     page.press("Confirm")
-    page.wait_text("requested")
-    page.sandbox("payout", payout_status="1")
-    page.wait_text("💸", timeout=60)  # the poller runs every 5 s in the demo
+    done = page.wait_text(" requested: ").text  # the confirmation, edited in place
+    payout = re.search(r"Payout #(\d+) requested", done)
+    if payout is None:
+        raise AssertionError(f"no payout id in {done!r}")
+    page.sandbox("payout", payout_status="1")  # the newest pending payout: this one
+    page.wait_text(f"Payout #{payout[1]}: ", timeout=60)  # the poller runs every 5 s here
 
 
 @contextmanager

@@ -30,7 +30,7 @@ def browse(url: str, tmp_path: Path) -> dict[str, object]:
         tour(page)
         seconds = time.monotonic() - started
         shot = page.screenshot(tmp_path / "playground.png")
-        paid = page.wait_text("💸").text
+        paid = page.wait_text("💸 Payout #").text
         page.ask("/settings", "Notifications in this chat")
         page.press("Reward accrued")  # answerCallbackQuery with a text: a toast
         page.wait(lambda _: "Off: Reward accrued" in page.toasts(), "the toast")
