@@ -1,6 +1,7 @@
 # Two commands for a newcomer: `make run` and `make test`. Both create .venv on first use,
 # from the hash-pinned lock (requirements-dev.txt). `make lock` re-pins after pyproject.toml
 # changes (add --upgrade to PIP_COMPILE_ARGS to take newer releases).
+# `make demo` tries the bot offline in a browser; `make screenshot` regenerates docs/playground.png.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -8,7 +9,7 @@ PIP_COMPILE_ARGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
 
-.PHONY: run test lint lock sandbox
+.PHONY: run test lint lock sandbox demo screenshot
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +38,9 @@ lock:
 
 sandbox: $(STAMP)
 	$(VENV)/bin/python -m bot.sandbox
+
+demo: $(STAMP)
+	$(VENV)/bin/python -m bot.devtools.demo
+
+screenshot: $(STAMP)
+	$(VENV)/bin/python -m bot.devtools.screenshot

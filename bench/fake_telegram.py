@@ -1,4 +1,4 @@
-"""`python -m bench.fake_telegram`: the strict fake Bot API (tests/fakes) in its own process.
+"""`python -m bench.fake_telegram`: the local Bot API (bot/devtools/bot_api.py) as a process.
 
 Prints one line when ready: `fake telegram: <bot api url> control: <control url> token: <t>`.
 The Bot API side is FakeBotApi unchanged, plus a log of every accepted sendMessage (wall
@@ -26,9 +26,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import FakeChat, FakeUser
 from bot.sandbox.serving import until_stop_signal
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import FakeChat, FakeUser
 
 
 class RecordingBotApi(FakeBotApi):

@@ -1,8 +1,12 @@
 """`python -m bot`: the composition root, the only module that sees every part.
 
 Settings → logging → database → exchanger client → services → aiogram Dispatcher (routers,
-middlewares, dependencies) → notification engine (started and stopped with the Dispatcher) →
-long polling until SIGINT/SIGTERM → everything closed.
+middlewares, dependencies) → notification engine → wait for the Bot API (getMe, retried with
+backoff) → long polling until SIGINT/SIGTERM → everything closed.
+
+Start-up never ends in a traceback for an expected condition: a bad setting, a rejected token or
+an unusable ENCRYPTION_KEY / DATABASE_PATH is one line and exit code 2; Telegram unreachable is
+one log line per attempt while the exchanger side (poller, outbox) already runs.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
 from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
+from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
 from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
@@ -47,6 +52,8 @@ from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 log = logging.getLogger("bot")
 # Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
 MAX_CONCURRENT_UPDATES = 64
+CONFIG_ERROR_EXIT = 2
+TOKEN_REJECTED = "Configuration error: BOT_TOKEN was rejected by the Telegram Bot API; check it"
 
 
 class StartupError(Exception):
@@ -71,15 +78,23 @@ def load_vault(settings: Settings) -> KeyVault:
         if settings.encryption_key is not None:
             return KeyVault(parse_keys(settings.encryption_key.get_secret_value()))
         return KeyVault(load_or_create_key_file(settings.database_path.parent))
-    except (ValueError, OSError) as exc:
-        raise StartupError(f"Configuration error: ENCRYPTION_KEY: {exc}") from None
+    except ValueError as exc:
+        text = str(exc) if "ENCRYPTION_KEY" in str(exc) else f"ENCRYPTION_KEY is not usable: {exc}"
+        raise StartupError(f"Configuration error: {text}") from None
+    except OSError as exc:
+        raise StartupError(
+            f"Configuration error: ENCRYPTION_KEY is unset and its key file cannot be created"
+            f" or read ({exc.strerror}: {exc.filename})"
+        ) from None
 
 
 async def open_database(settings: Settings) -> Database:
     try:
         return await Database.open(settings.database_path)
     except (sqlite3.Error, OSError, RuntimeError) as exc:
-        raise StartupError(f"Cannot open DATABASE_PATH={settings.database_path}: {exc}") from None
+        raise StartupError(
+            f"Configuration error: cannot open DATABASE_PATH={settings.database_path}: {exc}"
+        ) from None
 
 
 def make_dispatcher(
@@ -136,13 +151,22 @@ async def run(settings: Settings) -> None:
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
+        # -- start-up: the exchanger side runs while the Bot API is waited for (issue 17) --
+        await engine.start()  # idempotent: the startup hook above is then a no-op
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        if await wait_for_telegram(bot, stop) is None:
+            await engine.stop()
+            return
+        # -- end of start-up --
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),
             tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
         )
-    except TelegramUnauthorizedError:
-        raise StartupError("BOT_TOKEN was rejected by the Telegram Bot API") from None
+    except (TokenRejected, TelegramUnauthorizedError):
+        await engine.stop()
+        raise StartupError(TOKEN_REJECTED) from None
     finally:
         await bot.session.close()
         await http.aclose()
@@ -155,13 +179,13 @@ def main() -> int:
         settings = Settings()
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
-        return 2
+        return CONFIG_ERROR_EXIT
     setup_logging(settings.log_level, Redactor([settings.bot_token.get_secret_value()]))
     try:
         asyncio.run(run(settings))
     except StartupError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return CONFIG_ERROR_EXIT
     except KeyboardInterrupt:
         pass
     return 0

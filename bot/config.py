@@ -1,19 +1,24 @@
 """Settings read from the environment or `.env`, validated once at start.
 
 pydantic-settings gives typed fields, `SecretStr` for secrets and one precise error per bad
-field; `describe_error` turns that into the single line the operator sees.
+field; `describe_error` turns that into the single line the operator sees, in plain words (no
+validator jargon), naming each bad setting once and never echoing a secret.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 OFFICIAL_BOT_API = "https://api.telegram.org"
+# The BOT_TOKEN line of .env.example: well-formed, so it must be refused by name.
+PLACEHOLDER_TOKEN = "123456789:replace-with-your-bot-token"
+PLACEHOLDER_MESSAGE = "replace the placeholder BOT_TOKEN from @BotFather (the token it gave you)"
+_SECRETS = frozenset({"bot_token", "encryption_key"})
 
 
 def _split_csv(value: object) -> object:
@@ -25,9 +30,11 @@ def _split_csv(value: object) -> object:
 def _check_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise ValueError(
+            f"must be an http:// or https:// address such as https://site.example, not {url!r}"
+        )
     if parts.query or parts.fragment:
-        raise ValueError(f"must not contain a query or fragment: {url!r}")
+        raise ValueError(f"must be a bare site address without ?query or #fragment, not {url!r}")
     return url.rstrip("/")
 
 
@@ -55,9 +62,11 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
         token = value.get_secret_value()
+        if token.strip() == PLACEHOLDER_TOKEN:
+            raise ValueError(PLACEHOLDER_MESSAGE)
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
-            raise ValueError("expected the form <digits>:<secret> issued by @BotFather")
+            raise ValueError("is not a token from @BotFather (digits, a colon, then letters)")
         return value
 
     @field_validator("exchanger_url", mode="before")
@@ -70,7 +79,7 @@ class Settings(BaseSettings):
     def _check_urls(cls, urls: list[str]) -> list[str]:
         checked = [_check_base_url(url) for url in urls]
         if len(set(checked)) != len(checked):
-            raise ValueError("the same URL is listed twice")
+            raise ValueError("lists the same site twice")
         return checked
 
     @field_validator("telegram_api_url")
@@ -90,10 +99,58 @@ class Settings(BaseSettings):
 
 
 def describe_error(error: ValidationError) -> str:
-    """One line naming every bad setting, without echoing secret values."""
-    problems = []
+    """One line naming every bad setting once, in plain words, without echoing secret values."""
+    problems: dict[str, str] = {}
     for item in error.errors(include_input=False, include_url=False):
-        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
-        message = "is required" if item["type"] == "missing" else item["msg"]
-        problems.append(f"{name} {message}")
-    return "Configuration error: " + "; ".join(problems)
+        field = str(item["loc"][0]) if item["loc"] else ""
+        name = field.upper() or "settings"
+        if name not in problems:
+            message = _plain(field, item)
+            problems[name] = message if name in message else f"{name} {message}"
+    return "Configuration error: " + "; ".join(problems.values())
+
+
+def _plain(field: str, item: Any) -> str:
+    """The problem of one field in words an operator understands."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "value_error":
+        return str(ctx.get("error", "has an invalid value"))
+    if field == "exchanger_url":
+        return "is empty: give the exchanger site's address, e.g. https://exchanger.example"
+    if field == "admin_ids":
+        return "must be Telegram user ids (whole numbers), comma-separated"
+    if field == "log_level":
+        return "must be one of DEBUG, INFO, WARNING, ERROR"
+    if field in _SECRETS:
+        return "has an invalid value"
+    return _number_problem(field, kind)
+
+
+def _number_problem(field: str, kind: str) -> str:
+    info = Settings.model_fields.get(field)
+    annotation = info.annotation if info else None
+    noun = "a whole number" if annotation is int else "a number"
+    low = high = None
+    low_word = "of at least"
+    for rule in info.metadata if info else ():
+        if getattr(rule, "ge", None) is not None:
+            low = rule.ge
+        if getattr(rule, "gt", None) is not None:
+            low, low_word = rule.gt, "greater than"
+        if getattr(rule, "le", None) is not None:
+            high = rule.le
+    if not (kind.endswith("_parsing") or kind.startswith(("greater", "less", "int_", "float_"))):
+        return "has an invalid value"
+    if low is not None and high is not None:
+        if low_word == "of at least":
+            return f"must be {noun} from {_num(low)} to {_num(high)}"
+        return f"must be {noun} greater than {_num(low)} and at most {_num(high)}"
+    if low is not None:
+        return f"must be {noun} {low_word} {_num(low)}"
+    return f"must be {noun}"
+
+
+def _num(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -4,14 +4,14 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from bot.config import Settings, describe_error
+from bot.config import PLACEHOLDER_TOKEN, Settings, describe_error
 
 BASE = {"BOT_TOKEN": "123:abc", "EXCHANGER_URL": "https://ex.example/"}
 
 
 def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
-    for name in ("BOT_TOKEN", "EXCHANGER_URL", "ADMIN_IDS", "POLL_INTERVAL"):
-        monkeypatch.delenv(name, raising=False)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return Settings(_env_file=None)  # type: ignore[call-arg]
@@ -57,4 +57,81 @@ def test_missing_token_is_one_line_and_nonzero_exit(tmp_path: object) -> None:
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == ["Configuration error: BOT_TOKEN is required"]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {**BASE, "BOT_TOKEN": PLACEHOLDER_TOKEN},
+            "replace the placeholder BOT_TOKEN from @BotFather (the token it gave you)",
+        ),
+        ({**BASE, "EXCHANGER_URL": " , "}, "EXCHANGER_URL is empty: give the exchanger site's"),
+        ({**BASE, "EXCHANGER_URL": "http://a.example,http://a.example"}, "EXCHANGER_URL lists"),
+        ({**BASE, "POLL_INTERVAL": "0.5"}, "POLL_INTERVAL must be a number of at least 1"),
+        ({**BASE, "POLL_INTERVAL": "soon"}, "POLL_INTERVAL must be a number of at least 1"),
+        ({**BASE, "LOOKBACK_DAYS": "999"}, "LOOKBACK_DAYS must be a whole number from 1 to 365"),
+        ({**BASE, "ADMIN_IDS": "1,abc,def"}, "ADMIN_IDS must be Telegram user ids"),
+        ({**BASE, "LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"),
+        ({**BASE, "SEND_RATE": "0"}, "SEND_RATE must be a number greater than 0 and at most 30"),
+        ({**BASE, "TELEGRAM_API_URL": "x"}, "TELEGRAM_API_URL must be an http:// or https://"),
+    ],
+)
+def test_errors_are_plain_words_naming_the_setting_once(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], line: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load(monkeypatch, **env)
+    described = describe_error(caught.value)
+    assert described.startswith("Configuration error: " + line)
+    problem = described.removeprefix("Configuration error: ")
+    setting = problem.split()[0] if problem.split()[0].isupper() else "BOT_TOKEN"
+    assert problem.count(setting) == 1, described
+    for jargon in ("validation", "Value error", "Input should", "List should", "literal"):
+        assert jargon not in described
+
+
+def test_several_bad_settings_are_each_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load(monkeypatch, BOT_TOKEN="x", EXCHANGER_URL="ftp://a", ADMIN_IDS="a,b")
+    described = describe_error(caught.value)
+    for name in ("BOT_TOKEN", "EXCHANGER_URL", "ADMIN_IDS"):
+        assert described.count(name) == 1, described
+    assert "'x'" not in described  # the secret is never echoed
+
+
+def _run_bot(tmp_path: object, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "EXCHANGER_URL": "https://ex.example"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env={**base, "DATABASE_PATH": f"{tmp_path}/db/bot.sqlite3", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(tmp_path),
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"BOT_TOKEN": PLACEHOLDER_TOKEN},
+            "Configuration error: replace the placeholder BOT_TOKEN from @BotFather"
+            " (the token it gave you)",
+        ),
+        (
+            {"BOT_TOKEN": "1:x", "ENCRYPTION_KEY": "not-a-fernet-key"},
+            "Configuration error: ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes),"
+            " comma-separated",
+        ),
+    ],
+)
+def test_start_up_errors_exit_2_with_one_line(
+    tmp_path: object, env: dict[str, str], line: str
+) -> None:
+    result = _run_bot(tmp_path, **env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [line]
     assert "Traceback" not in result.stdout + result.stderr

@@ -9,6 +9,9 @@ Affiliate API (what a real site serves)
     "Method not supported", add_payout refusals (below minimum, unknown method, empty or
     blacklisted account). Errors come with HTTP 200, like the real site.
 
+Affiliate dashboard stand-in: GET /paccount/ — an HTML page with the line "REST API key"
+(where /start tells users to look), listing the sandbox's accounts.
+
 Control API (JSON in, JSON out; 400 on bad input, 404 on unknown partner/item)
     GET    /_control/ping                            → {"ok": true}
     POST   /_control/reset {"seed": true}            forget everything; reseed demo data
@@ -60,6 +63,7 @@ from aiohttp import web
 from bot.sandbox import faults
 from bot.sandbox.api import ApiError, answer
 from bot.sandbox.control import create_control_app
+from bot.sandbox.paccount import create_paccount_handler
 from bot.sandbox.render import error_body, success_body
 from bot.sandbox.state import SandboxState
 
@@ -101,6 +105,7 @@ def create_app(state: SandboxState) -> web.Application:
     app.router.add_route("GET", "/api.html", api.handle)
     app.router.add_route("POST", "/api.html", api.handle)
     app.add_subapp("/_control/", create_control_app(state))
+    app.router.add_get("/paccount/", create_paccount_handler(state))
 
     async def release_waiting(_: web.Application) -> None:
         stopping.set()  # `hang` and `slow` answers end, so shutdown does not wait for them

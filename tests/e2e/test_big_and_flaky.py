@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from tests.e2e.test_notifications import EXCHANGE, db_value, wait_db
-from tests.fakes.bot_api import FakeBotApi
+from bot.devtools.bot_api import FakeBotApi
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import SandboxProcess
 

@@ -4,8 +4,8 @@ Russian; the key message is deleted; no secret anywhere in the DEBUG output."""
 
 from __future__ import annotations
 
+from bot.devtools.bot_api import FakeBotApi
 from bot.sandbox.seed import ALICE
-from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import SandboxProcess
 

@@ -9,9 +9,9 @@ import os
 import stat
 from pathlib import Path
 
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import FakeChat, FakeUser
 from bot.sandbox.seed import ALICE, BOB
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import FakeChat, FakeUser
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import BotProcess, SandboxProcess
 

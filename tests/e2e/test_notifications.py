@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import FakeChat, FakeUser
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import FakeChat, FakeUser
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import BotProcess, SandboxProcess
 

@@ -4,9 +4,9 @@ ends up with exactly one new payout, and the wallet never reaches the bot's DEBU
 
 from __future__ import annotations
 
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import FakeChat, FakeMessage, FakeUser
 from bot.sandbox.seed import ALICE, BOB
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import FakeChat, FakeMessage, FakeUser
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import SandboxProcess
 

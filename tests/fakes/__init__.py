@@ -1,8 +1,8 @@
-"""Test doubles for end-to-end tests: a strict fake Telegram Bot API (tests/fakes/bot_api.py) and
-a harness that runs the real bot and the exchanger sandbox as subprocesses (processes.py)."""
+"""The e2e harness: the strict local Bot API server (bot/devtools/bot_api.py) re-exported for tests,
+and the real bot and the exchanger sandbox as subprocesses (processes.py)."""
 
-from tests.fakes.bot_api import DEFAULT_TOKEN, FakeBotApi
-from tests.fakes.bot_api_models import CallbackQuery, FakeChat, FakeMessage, FakeUser, Violation
+from bot.devtools.bot_api import DEFAULT_TOKEN, FakeBotApi
+from bot.devtools.bot_api_models import CallbackQuery, FakeChat, FakeMessage, FakeUser, Violation
 from tests.fakes.processes import BotProcess, SandboxProcess, bot_env
 
 __all__ = [

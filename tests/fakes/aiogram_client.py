@@ -14,7 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from tests.fakes.bot_api import FakeBotApi
+from bot.devtools.bot_api import FakeBotApi
 
 
 class FastCloseSession(AiohttpSession):

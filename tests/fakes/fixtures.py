@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bot_api import FakeBotApi
+from bot.devtools.bot_api import FakeBotApi
 from tests.fakes.processes import BotProcess, SandboxProcess, bot_env
 
 MakeBot = Callable[..., BotProcess]

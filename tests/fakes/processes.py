@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import httpx
 
-from tests.fakes.bot_api_models import Notifier
+from bot.devtools.bot_api_models import Notifier
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_OUTPUT_CHARS = 20_000_000

@@ -25,13 +25,13 @@ from cryptography.fernet import Fernet
 
 from bot.__main__ import make_bot, make_dispatcher
 from bot.config import Settings
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import FakeChat, FakeMessage, FakeUser
 from bot.exchanger import OldApiClient, make_http_client
 from bot.sandbox import SandboxState, create_app, seed_demo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.telegram.handlers import get_routers
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import FakeChat, FakeMessage, FakeUser
 from tests.sandbox.harness import Sandbox
 
 

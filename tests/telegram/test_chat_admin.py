@@ -9,9 +9,9 @@ import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.methods import GetChatMember
 
+from bot.devtools.bot_api_models import FakeChat, FakeUser
 from bot.sandbox.seed import ALICE, BOB
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
-from tests.fakes.bot_api_models import FakeChat, FakeUser
 from tests.telegram.harness import Harness, RunningBot
 from tests.telegram.updates import capture_events, send_as_group, wait_handled
 

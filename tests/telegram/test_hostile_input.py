@@ -13,8 +13,8 @@ import random
 
 import pytest
 
+from bot.devtools.bot_api_models import FakeChat, FakeMessage, FakeUser
 from bot.sandbox.seed import ALICE, BOB
-from tests.fakes.bot_api_models import FakeChat, FakeMessage, FakeUser
 from tests.telegram.harness import Harness, RunningBot
 from tests.telegram.updates import (
     capture_events,

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.devtools.bot_api_models import FakeChat, FakeMessage, FakeUser
 from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB
 from bot.services.payouts import PayoutService
-from tests.fakes.bot_api_models import FakeChat, FakeMessage, FakeUser
 from tests.telegram.harness import Harness, RunningBot
 
 WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.bot_api_models import CallbackQuery, FakeChat, FakeMessage, FakeUser
+from bot.devtools.bot_api import FakeBotApi
+from bot.devtools.bot_api_models import CallbackQuery, FakeChat, FakeMessage, FakeUser
 
 _forged_ids = itertools.count(5_100_000_000_000_000_001)
 ANONYMOUS_ADMIN = FakeUser(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)

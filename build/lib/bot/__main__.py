@@ -1,0 +1,193 @@
+"""`python -m bot`: the composition root, the only module that sees every part.
+
+Settings → logging → database → exchanger client → services → aiogram Dispatcher (routers,
+middlewares, dependencies) → notification engine → wait for the Bot API (getMe, retried with
+backoff) → long polling until SIGINT/SIGTERM → everything closed.
+
+Start-up never ends in a traceback for an expected condition: a bad setting, a rejected token or
+an unusable ENCRYPTION_KEY / DATABASE_PATH is one line and exit code 2; Telegram unreachable is
+one log line per attempt while the exchanger side (poller, outbox) already runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import sys
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.types import LinkPreviewOptions
+from pydantic import ValidationError
+
+from bot.config import Settings, describe_error
+from bot.exchanger import OldApiClient, make_http_client
+from bot.logging_setup import Redactor, setup_logging
+from bot.notifications import NotificationEngine
+from bot.services.accounts import AccountService
+from bot.services.admin import AdminService, CircuitSource
+from bot.services.payouts import PayoutService
+from bot.services.reports import ReportService
+from bot.storage.accounts import AccountRepo
+from bot.storage.chats import ChatRepo
+from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
+from bot.storage.db import Database
+from bot.storage.payouts import PayoutRepo
+from bot.telegram.commands import set_commands
+from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
+from bot.telegram.fsm_storage import SQLiteStorage
+from bot.telegram.handlers import get_routers
+from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
+from bot.telegram.middlewares.context import ContextMiddleware
+from bot.telegram.middlewares.inflight import InFlightMiddleware
+from bot.telegram.middlewares.secret_input import SecretInputMiddleware
+from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+
+log = logging.getLogger("bot")
+# Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
+MAX_CONCURRENT_UPDATES = 64
+CONFIG_ERROR_EXIT = 2
+TOKEN_REJECTED = "Configuration error: BOT_TOKEN was rejected by the Telegram Bot API; check it"
+
+
+class StartupError(Exception):
+    """A problem the operator must fix; shown as one line, without a traceback."""
+
+
+def make_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+
+
+def load_vault(settings: Settings) -> KeyVault:
+    try:
+        if settings.encryption_key is not None:
+            return KeyVault(parse_keys(settings.encryption_key.get_secret_value()))
+        return KeyVault(load_or_create_key_file(settings.database_path.parent))
+    except ValueError as exc:
+        text = str(exc) if "ENCRYPTION_KEY" in str(exc) else f"ENCRYPTION_KEY is not usable: {exc}"
+        raise StartupError(f"Configuration error: {text}") from None
+    except OSError as exc:
+        raise StartupError(
+            f"Configuration error: ENCRYPTION_KEY is unset and its key file cannot be created"
+            f" or read ({exc.strerror}: {exc.filename})"
+        ) from None
+
+
+async def open_database(settings: Settings) -> Database:
+    try:
+        return await Database.open(settings.database_path)
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        raise StartupError(
+            f"Configuration error: cannot open DATABASE_PATH={settings.database_path}: {exc}"
+        ) from None
+
+
+def make_dispatcher(
+    settings: Settings,
+    db: Database,
+    vault: KeyVault,
+    api: OldApiClient,
+    circuits: CircuitSource | None = None,
+) -> Dispatcher:
+    chats = ChatRepo(db)
+    repo = AccountRepo(db, vault)
+    dp = Dispatcher(
+        storage=SQLiteStorage(db),
+        settings=settings,
+        chats=chats,
+        accounts=AccountService(api, repo, settings.exchanger_url),
+        reports=ReportService(api, repo),
+        admin=AdminService(db, settings.exchanger_url, circuits=circuits),
+        payouts=PayoutService(
+            api,
+            repo,
+            PayoutRepo(db, vault),
+            confirm_ttl=settings.payout_confirm_ttl,
+            # An add_payout still running after this is impossible (pool + write + read).
+            stale_after=3 * settings.http_timeout + 60,
+        ),
+    )
+    inflight = InFlightMiddleware()
+    dp.update.outer_middleware(inflight)
+    dp.shutdown.register(inflight.drain)
+    dp.update.outer_middleware(ContextMiddleware(chats))
+    # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
+    dp.message.middleware(SecretInputMiddleware())
+    chat_admin = ChatAdminMiddleware()
+    dp.message.middleware(chat_admin)
+    dp.callback_query.middleware(chat_admin)
+    throttling = ThrottlingMiddleware(settings.throttle_seconds)
+    dp.message.middleware(throttling)
+    dp.callback_query.middleware(throttling)
+    dp.include_routers(*get_routers())
+    dp.startup.register(set_commands)
+    return dp
+
+
+async def run(settings: Settings) -> None:
+    vault = load_vault(settings)
+    db = await open_database(settings)
+    http = make_http_client(read_timeout=settings.http_timeout)
+    bot = make_bot(settings)
+    try:
+        api = OldApiClient(http)
+        engine = NotificationEngine(settings, db, vault, api, bot)
+        dp = make_dispatcher(settings, db, vault, api, circuits=engine)
+        dp.startup.register(engine.start)
+        dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
+        # -- start-up: the exchanger side runs while the Bot API is waited for (issue 17) --
+        await engine.start()  # idempotent: the startup hook above is then a no-op
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        if await wait_for_telegram(bot, stop) is None:
+            await engine.stop()
+            return
+        # -- end of start-up --
+        await dp.start_polling(
+            bot,
+            allowed_updates=dp.resolve_used_update_types(),
+            tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
+        )
+    except (TokenRejected, TelegramUnauthorizedError):
+        await engine.stop()
+        raise StartupError(TOKEN_REJECTED) from None
+    finally:
+        await bot.session.close()
+        await http.aclose()
+        await db.close()
+        log.info("Stopped")
+
+
+def main() -> int:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(describe_error(exc), file=sys.stderr)
+        return CONFIG_ERROR_EXIT
+    setup_logging(settings.log_level, Redactor([settings.bot_token.get_secret_value()]))
+    try:
+        asyncio.run(run(settings))
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return CONFIG_ERROR_EXIT
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""sendPhoto and sendDocument of the local Bot API: a file (upload, http(s) URL or a file_id
+this server issued) with an optional caption, checked like a message text (1024 characters)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from bot.devtools.bot_api_markup import check_reply_markup, inline_keyboard_of
+from bot.devtools.bot_api_models import FakeChat, FakeMessage
+from bot.devtools.bot_api_validation import bad_request, read_text
+
+if TYPE_CHECKING:
+    from bot.devtools.bot_api_state import BotApiState
+
+MAX_CAPTION_UTF16 = 1024
+UPLOAD = "<file>"  # what the server's request reader keeps of an uploaded file
+_file_numbers = itertools.count(1)
+
+
+class MediaMethods:
+    """Mixed into BotApiMethods, which provides the shared checks used here."""
+
+    state: BotApiState
+    issued_files: dict[str, dict[str, Any]]
+
+    def send_photo(self, values: dict[str, Any]) -> dict[str, Any]:
+        return self._send_media(values, "photo")
+
+    def send_document(self, values: dict[str, Any]) -> dict[str, Any]:
+        return self._send_media(values, "document")
+
+    def _send_media(self, values: dict[str, Any], kind: str) -> dict[str, Any]:
+        source = values.get(kind)
+        if not source:
+            raise bad_request(f"there is no {kind} in the request")
+        caption = _caption(values)
+        markup = values.get("reply_markup")
+        if markup is not None:
+            check_reply_markup(markup)
+        chat: FakeChat = self._writable_chat(values.get("chat_id"))  # type: ignore[attr-defined]
+        reply_to = self._reply_target(chat, values)  # type: ignore[attr-defined]
+        self._throttle(chat)  # type: ignore[attr-defined]
+        message = FakeMessage(
+            chat=chat,
+            message_id=self.state.new_message_id(chat),
+            sender=self.state.bot,
+            text=caption.text if caption else "",
+            entities=caption.entities if caption else [],
+            from_bot=True,
+            source=values.get("caption"),
+            parse_mode=values.get("parse_mode"),
+            reply_markup=inline_keyboard_of(markup),
+            keyboard=None if markup is None or "inline_keyboard" in markup else markup,
+            reply_to=reply_to,
+            params=values,
+            media={kind: self._file(kind, str(source))},
+        )
+        return self.state.add_message(message).to_api()
+
+    def _file(self, kind: str, source: str) -> Any:
+        """The PhotoSize list or Document object Telegram returns for ``source``."""
+        known = getattr(self, "issued_files", None)
+        if known is None:
+            known = self.issued_files = {}
+        if source in known:
+            return known[source]
+        if source != UPLOAD and not source.startswith(("http://", "https://")):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        number = next(_file_numbers)
+        unique = hashlib.sha256(f"{kind}{number}".encode()).hexdigest()[:16]
+        file_id = f"{'AgAC' if kind == 'photo' else 'BQAC'}{unique}{number}"
+        base = {"file_id": file_id, "file_unique_id": unique, "file_size": 1024}
+        if kind == "photo":
+            made: Any = [{**base, "width": 800, "height": 600}]
+        else:
+            name = source.rsplit("/", 1)[-1] if source != UPLOAD else "document"
+            made = {
+                **base,
+                "file_name": name or "document",
+                "mime_type": "application/octet-stream",
+            }
+        known[file_id] = made
+        return made
+
+
+def _caption(values: dict[str, Any]) -> Any:
+    """The formatted caption, or None without one; the same rules as a message text."""
+    if values.get("caption") in (None, ""):
+        return None
+    as_text = {
+        "text": values["caption"],
+        "parse_mode": values.get("parse_mode"),
+        "entities": values.get("caption_entities"),
+    }
+    formatted = read_text({k: v for k, v in as_text.items() if v is not None})
+    if len(formatted.text.encode("utf-16-le")) // 2 > MAX_CAPTION_UTF16:
+        raise bad_request("message caption is too long")
+    return formatted

@@ -1,0 +1,77 @@
+"""The notification engine: owns the poller and the sender, started and stopped with the bot.
+
+Two long-lived tasks in total, whatever the number of accounts. `stop()` ends polling at once
+(polls in flight are cancelled: nothing of theirs was committed, they are simply done again
+after the restart) and lets the sender finish the messages in flight within `timeout`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot
+
+from bot.config import Settings
+from bot.exchanger.client import ExchangerApi
+from bot.notifications.outbox import Outbox
+from bot.notifications.poller import Poller, PollerConfig
+from bot.notifications.schedule import PollSchedule
+from bot.notifications.sender import Sender
+from bot.storage.crypto import KeyVault
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def poller_config(settings: Settings) -> PollerConfig:
+    return PollerConfig(
+        interval=settings.poll_interval,
+        lookback_days=settings.lookback_days,
+        max_concurrent=settings.max_concurrent_polls,
+        max_items=settings.max_items_per_poll,
+        breaker_threshold=settings.breaker_threshold,
+    )
+
+
+class NotificationEngine:
+    def __init__(
+        self, settings: Settings, db: Database, vault: KeyVault, api: ExchangerApi, bot: Bot
+    ) -> None:
+        outbox = Outbox(db)
+        self.sender = Sender(bot, outbox, rate=settings.send_rate)
+        self.poller = Poller(
+            api, PollSchedule(db), outbox, vault, poller_config(settings),
+            on_enqueued=self.sender.wake,
+        )  # fmt: skip
+        self._stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def circuit_state(self, site: str) -> str | None:
+        """For /admin; None until the site was polled."""
+        health = self.poller.health.get(site)
+        return health.state if health else None
+
+    async def start(self) -> None:
+        if self._tasks:
+            return
+        self._stopping.clear()
+        self._tasks = [
+            asyncio.create_task(self.poller.run(self._stopping), name="notifications-poller"),
+            asyncio.create_task(self.sender.run(self._stopping), name="notifications-sender"),
+        ]
+        log.info("Notifications started")
+
+    async def stop(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - waits, then cancels
+        if not self._tasks:
+            return
+        self._stopping.set()
+        done, pending = await asyncio.wait(self._tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("%s ended with an error", task.get_name(), exc_info=task.exception())
+        self._tasks = []
+        log.info("Notifications stopped")

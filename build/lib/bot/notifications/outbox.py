@@ -1,0 +1,274 @@
+"""The transactional outbox: state rows and the notifications they imply, written together.
+
+Poller side: `save()` writes the results of a batch of polls in ONE transaction: changed state
+rows, account bookkeeping and the notifications (`INSERT OR IGNORE` on the UNIQUE event_key).
+A crash before the commit loses the state and the events together, so the next poll finds the
+same changes again; after the commit both exist, so nothing is lost and nothing is repeated.
+
+Sender side: `due()` reads a batch of unsent rows (with the chat's language, reachability and
+toggles); a row is marked sent only after Telegram accepted it, rescheduled with a counted
+attempt, deferred (rate limit, no attempt used) or dropped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
+
+from bot.notifications.detector import ExchangeState, PayoutState
+from bot.storage.chats import NotificationKind
+from bot.storage.db import Database
+
+KEY_REJECTED = "key_rejected"  # not a toggle: always sent
+RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
+
+_UPSERT_EXCHANGE = (
+    "INSERT INTO exchange_state (account_id, exchange_id, time, completed, accrued)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, exchange_id) DO UPDATE SET"
+    " time = excluded.time, completed = excluded.completed, accrued = excluded.accrued"
+)
+_UPSERT_PAYOUT = (
+    "INSERT INTO payout_state (account_id, payout_id, time, status) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (account_id, payout_id) DO UPDATE SET"
+    " time = excluded.time, status = excluded.status"
+)
+_SUCCESS = (
+    "UPDATE accounts SET next_poll_at = ?, failures = 0, last_error = NULL,"
+    " last_success_at = ?, baseline_done = ?, payout_available = ? WHERE id = ?"
+)
+_FAILURE = "UPDATE accounts SET next_poll_at = ?, failures = ?, last_error = ? WHERE id = ?"
+_PAUSE = "UPDATE accounts SET paused = 1, failures = 0, last_error = ? WHERE id = ? AND paused = 0"
+_ENQUEUE = (
+    "INSERT OR IGNORE INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+_PENDING = "sent_at IS NULL AND dropped_reason IS NULL AND next_attempt_at >= 0"
+_TOGGLE_COLUMNS = ", ".join(k.column for k in NotificationKind)
+_TOGGLES = ", ".join(f"c.{k.column}" for k in NotificationKind)
+_DUE = (
+    "SELECT o.id, o.chat_id, o.account_id, o.kind, o.payload, o.attempts, c.language,"
+    f" c.chat_type, c.active, {_TOGGLES}, (o.account_id IS NULL OR a.id IS NOT NULL) AS linked"
+    " FROM outbox o LEFT JOIN chats c ON c.chat_id = o.chat_id"
+    " LEFT JOIN accounts a ON a.id = o.account_id"
+    " WHERE o.sent_at IS NULL AND o.dropped_reason IS NULL AND o.next_attempt_at <= ?"
+    " ORDER BY o.next_attempt_at, o.id LIMIT ?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A notification to enqueue: its stable identity, where it goes and what it says."""
+
+    key: str
+    kind: str
+    chat_id: int
+    account_id: int | None
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll changes. `error` None = success; `pause` = the key was rejected."""
+
+    account_id: int
+    next_poll_at: float
+    polled_at: float = 0.0
+    error: str | None = None
+    failures: int = 0
+    pause: bool = False
+    baseline_done: bool = True
+    payout_available: bool = False
+    exchanges: tuple[ExchangeState, ...] = ()
+    payouts: tuple[PayoutState, ...] = ()
+    messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An unsent outbox row with what the sender needs to decide and render."""
+
+    id: int
+    chat_id: int
+    account_id: int | None
+    kind: str
+    payload: Mapping[str, Any]
+    attempts: int
+    language: str | None
+    chat_type: str | None  # None: the chat row is gone
+    chat_active: bool
+    linked: bool  # False: the account was unlinked since
+    wanted: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_group(self) -> bool:
+        return self.chat_type not in (None, "private")
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- poller side ----------------------------------------------------------------------
+
+    async def save(self, results: Sequence[PollResult]) -> int:
+        """One transaction for the whole batch; returns how many notifications were enqueued."""
+        if not results:
+            return 0
+        async with self._db.transaction() as conn:
+            alive = await _existing(conn, {r.account_id for r in results})
+            results = [r for r in results if r.account_id in alive]  # unlinked meanwhile
+            ok = [r for r in results if r.error is None and not r.pause]
+            await _many(conn, _UPSERT_EXCHANGE, _exchange_rows(ok))
+            await _many(conn, _UPSERT_PAYOUT, _payout_rows(ok))
+            await _many(conn, _SUCCESS, [_success_row(r) for r in ok])
+            failed = [
+                (r.next_poll_at, r.failures, r.error, r.account_id)
+                for r in results
+                if r.error is not None and not r.pause
+            ]
+            await _many(conn, _FAILURE, failed)
+            messages = [m for r in ok for m in r.messages]
+            for result in (r for r in results if r.pause):
+                async with conn.execute(_PAUSE, (result.error, result.account_id)) as cursor:
+                    if cursor.rowcount:  # only the poll that paused it tells the chat
+                        messages.extend(result.messages)
+            now = self._clock()
+            return await _many(conn, _ENQUEUE, [_outbox_row(m, now) for m in messages])
+
+    # -- sender side ----------------------------------------------------------------------
+
+    async def due(self, limit: int) -> list[Pending]:
+        rows = await self._db.fetch_all(_DUE, (self._clock(), limit))
+        return [_pending(row) for row in rows]
+
+    async def next_due_at(self) -> float | None:
+        row = await self._db.fetch_one(f"SELECT MIN(next_attempt_at) FROM outbox WHERE {_PENDING}")
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def mark_sent(self, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (self._clock(), message_id),
+        )
+
+    async def retry(self, message_id: int, at: float) -> None:
+        """A failed attempt: counted, tried again at `at`."""
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+            (at, message_id),
+        )
+
+    async def defer(self, message_ids: Iterable[int], at: float) -> None:
+        """Not tried yet (rate limit): no attempt used."""
+        async with self._db.transaction() as conn:
+            await _many(
+                conn, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                [(at, i) for i in message_ids],
+            )  # fmt: skip
+
+    async def drop(self, message_ids: Iterable[int], reason: str) -> None:
+        async with self._db.transaction() as conn:
+            await _many(
+                conn, "UPDATE outbox SET dropped_reason = ? WHERE id = ?",
+                [(reason[:200], i) for i in message_ids],
+            )  # fmt: skip
+
+    async def chat_gone(self, chat_id: int, reason: str) -> int:
+        """The chat blocked or removed the bot: inactive (its accounts are no longer polled
+        until /start) and its pending rows dropped. Returns the number of rows dropped."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE chats SET active = 0 WHERE chat_id = ?", (chat_id,))
+            async with conn.execute(
+                f"UPDATE outbox SET dropped_reason = ? WHERE {_PENDING} AND chat_id = ?",
+                (reason[:200], chat_id),
+            ) as cursor:
+                return cursor.rowcount
+
+    async def migrate_chat(self, old: int, new: int) -> None:
+        """A group became a supergroup with a new id: move the chat, its accounts and rows."""
+        async with self._db.transaction() as conn:
+            cols = f"chat_type, language, active, created_at, {_TOGGLE_COLUMNS}"
+            await conn.execute(
+                f"INSERT OR IGNORE INTO chats (chat_id, {cols}) SELECT ?, {cols}"
+                " FROM chats WHERE chat_id = ?",
+                (new, old),
+            )
+            await conn.execute(
+                "UPDATE chats SET chat_type = 'supergroup' WHERE chat_id = ?", (new,)
+            )
+            await conn.execute(
+                "UPDATE OR IGNORE accounts SET chat_id = ? WHERE chat_id = ?", (new, old)
+            )
+            await conn.execute(
+                f"UPDATE outbox SET chat_id = ? WHERE {_PENDING} AND chat_id = ?", (new, old)
+            )
+            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+
+    async def prune(self) -> int:
+        """Forget rows sent or dropped long ago (the state tables still prevent repeats)."""
+        return await self._db.execute(
+            "DELETE FROM outbox WHERE created_at < ? AND (sent_at IS NOT NULL"
+            " OR dropped_reason IS NOT NULL)",
+            (self._clock() - RETENTION,),
+        )
+
+
+async def _many(conn: aiosqlite.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+    if not rows:
+        return 0
+    cursor = await conn.executemany(sql, rows)
+    try:
+        return max(cursor.rowcount, 0)
+    finally:
+        await cursor.close()
+
+
+async def _existing(conn: aiosqlite.Connection, ids: set[int]) -> set[int]:
+    marks = ",".join("?" * len(ids))
+    async with conn.execute(f"SELECT id FROM accounts WHERE id IN ({marks})", tuple(ids)) as cur:
+        return {int(row[0]) for row in await cur.fetchall()}
+
+
+def _exchange_rows(results: Iterable[PollResult]) -> list[tuple[int, ...]]:
+    return [
+        (r.account_id, s.exchange_id, s.time, int(s.completed), int(s.accrued))
+        for r in results
+        for s in r.exchanges
+    ]
+
+
+def _payout_rows(results: Iterable[PollResult]) -> list[tuple[int, ...]]:
+    return [(r.account_id, s.payout_id, s.time, int(s.status)) for r in results for s in r.payouts]
+
+
+def _success_row(result: PollResult) -> tuple[Any, ...]:
+    flags = (int(result.baseline_done), int(result.payout_available))
+    return (result.next_poll_at, int(result.polled_at), *flags, result.account_id)
+
+
+def _outbox_row(message: Message, now: float) -> tuple[Any, ...]:
+    payload = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":"))
+    return (message.key, message.chat_id, message.account_id, message.kind, payload, now)
+
+
+def _pending(row: aiosqlite.Row) -> Pending:
+    wanted = frozenset(k.value for k in NotificationKind if row[k.column])
+    return Pending(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        account_id=row["account_id"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        language=row["language"],
+        chat_type=row["chat_type"],
+        chat_active=bool(row["active"]),
+        linked=bool(row["linked"]),
+        wanted=wanted | {KEY_REJECTED},
+    )

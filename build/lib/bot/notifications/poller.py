@@ -1,0 +1,305 @@
+"""The polling engine: ONE scheduler loop over `accounts.next_poll_at`, bounded concurrency.
+
+    scheduler ─ due accounts (indexed, ≤ free slots) ─▶ poll tasks (≤ max_concurrent_polls)
+        │ one write per round: lease / wait / skip                   │ PollResult
+        ▼                                                            ▼
+    accounts.next_poll_at                    bounded queue ─▶ flusher: Outbox.save(batch)
+
+A poll is shaped like Home Assistant's DataUpdateCoordinator: one fetch (`_fetch`), typed
+failures, per-site health with one log line on failure and one on recovery (health.py).
+Transient errors back the account off exponentially (with jitter, honouring Retry-After) and
+count towards the site's circuit breaker; a rejected key pauses the account and enqueues one
+"relink" message. Accounts of inactive chats (bot blocked) are skipped until /start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.exchanger.client import ExchangerApi
+from bot.exchanger.errors import (
+    ExchangerError,
+    ExchangerUnavailable,
+    KeyRejected,
+    MalformedResponse,
+)
+from bot.exchanger.models import Credentials
+from bot.notifications.detector import detect, has_changes, window_start
+from bot.notifications.health import Admission, SiteHealth, backoff, jittered
+from bot.notifications.outbox import KEY_REJECTED, Message, Outbox, PollResult
+from bot.notifications.schedule import DueAccount, PollSchedule
+from bot.storage.crypto import DecryptionError, KeyVault
+
+log = logging.getLogger(__name__)
+
+TICK = 1.0  # the longest the scheduler sleeps: a freshly linked account waits at most this
+OVERLAP = 3_600  # seconds re-read before the last success: tolerates a site clock behind ours
+FLUSH_MAX = 200  # poll results per transaction
+
+
+@dataclass(frozen=True, slots=True)
+class PollerConfig:
+    interval: float
+    lookback_days: int
+    max_concurrent: int
+    max_items: int
+    breaker_threshold: int
+    info_every: int = 5  # read the balance at least every N polls (always after a change)
+
+    @property
+    def backoff_cap(self) -> float:
+        return max(self.interval, min(600.0, 10 * self.interval))
+
+    def site_health(self, site: str) -> SiteHealth:
+        cap = max(self.interval, min(300.0, 10 * self.interval))
+        return SiteHealth(
+            site, threshold=self.breaker_threshold, cooldown=self.interval, max_cooldown=cap
+        )
+
+
+class Poller:
+    def __init__(
+        self,
+        api: ExchangerApi,
+        schedule: PollSchedule,
+        outbox: Outbox,
+        vault: KeyVault,
+        config: PollerConfig,
+        *,
+        on_enqueued: Callable[[], None] = lambda: None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._api, self._schedule, self._outbox, self._vault = api, schedule, outbox, vault
+        self._config = config
+        self._on_enqueued = on_enqueued
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self.health: dict[str, SiteHealth] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._busy: set[int] = set()  # accounts polled or waiting for their results' commit
+        self._results: asyncio.Queue[PollResult] = asyncio.Queue(maxsize=2 * config.max_concurrent)
+        self._info_at: dict[int, float] = {}
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        await self._schedule.spread(self._clock(), self._config.interval)
+        flusher = asyncio.create_task(self._flush_loop())
+        try:
+            while not stopping.is_set():
+                try:
+                    await self._round(stopping)
+                except Exception:  # a database hiccup must not end polling for good
+                    log.exception("Polling round failed; retrying")
+                    await self._sleep(stopping, TICK)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await self._flush_now()  # results already fetched are still worth keeping
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    async def _round(self, stopping: asyncio.Event) -> None:
+        free = self._config.max_concurrent - len(self._tasks)
+        if free <= 0:
+            await asyncio.wait(self._tasks, timeout=TICK, return_when=asyncio.FIRST_COMPLETED)
+            return
+        now = self._clock()
+        due = await self._schedule.due(now, free)
+        times, start = self._plan(due, now)
+        await self._schedule.reschedule(times)
+        for account in start:
+            self._busy.add(account.id)
+            task = asyncio.create_task(self._poll_and_queue(account))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if len(due) < free:
+            await self._sleep(stopping, await self._idle_time(now))
+
+    def _plan(
+        self, due: list[DueAccount], now: float
+    ) -> tuple[list[tuple[int, float]], list[DueAccount]]:
+        """Per due account: start it (leased for one interval), or move it (busy, chat gone,
+        site open or holding off)."""
+        interval = self._config.interval
+        times: list[tuple[int, float]] = []
+        start: list[DueAccount] = []
+        for account in due:
+            if account.id in self._busy or not account.chat_active:
+                times.append((account.id, now + interval))
+                continue
+            verdict = self._site(account.site).admit(now)
+            if verdict.admission is Admission.WAIT:
+                times.append((account.id, verdict.until + self._rng.uniform(0, interval)))
+                continue
+            times.append((account.id, now + interval))  # the lease; the result sets the real time
+            start.append(account)
+        return times, start
+
+    async def _idle_time(self, now: float) -> float:
+        next_due = await self._schedule.next_due_at()
+        if next_due is None:
+            return TICK
+        return min(max(next_due - now, 0.01), TICK)
+
+    @staticmethod
+    async def _sleep(stopping: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)
+
+    def _site(self, site: str) -> SiteHealth:
+        health = self.health.get(site)
+        if health is None:
+            health = self.health[site] = self._config.site_health(site)
+        return health
+
+    # -- one poll ---------------------------------------------------------------------------
+
+    async def _poll_and_queue(self, account: DueAccount) -> None:
+        queued = False
+        try:
+            await self._results.put(await self.poll(account))
+            queued = True
+        finally:
+            if not queued:
+                self._busy.discard(account.id)
+
+    async def poll(self, account: DueAccount) -> PollResult:
+        """Fetch, detect, and turn any failure into a result. Never raises (but cancellation)."""
+        health = self._site(account.site)
+        try:
+            result = await self._fetch(account)
+        except KeyRejected as exc:
+            health.succeeded()
+            return self._rejected(account, exc)
+        except (ExchangerUnavailable, MalformedResponse) as exc:
+            retry_after = getattr(exc, "retry_after", None)
+            health.failed(exc, self._clock(), retry_after)
+            return self._failed(account, str(exc), retry_after)
+        except ExchangerError as exc:  # refused: the site answered, this account cannot
+            health.succeeded()
+            return self._failed(account, str(exc))
+        except DecryptionError as exc:
+            health.released()
+            log.error("Account %d: %s", account.id, exc)
+            return self._failed(account, str(exc))
+        except Exception as exc:
+            health.released()
+            log.exception("Polling account %d failed unexpectedly", account.id)
+            return self._failed(account, type(exc).__name__)
+        health.succeeded()
+        return result
+
+    async def _fetch(self, account: DueAccount) -> PollResult:
+        creds = Credentials(account.site, self._vault.decrypt(account.api_key_enc))
+        baseline = not account.baseline_done
+        now = self._clock()
+        opened = await self._schedule.open_items(account.id)
+        since = None if baseline else account.last_success_at
+        days = self._config.lookback_days
+        exchanges = await self._api.get_exchanges(
+            creds,
+            start_time=window_start(now, days, opened.oldest_exchange, since, overlap=OVERLAP),
+        )
+        payouts = await self._api.get_payouts(
+            creds, start_time=window_start(now, days, opened.oldest_payout, since, overlap=OVERLAP)
+        )
+        stored = await self._schedule.snapshot(
+            account, [e.id for e in exchanges], [p.id for p in payouts], opened.last_payout_id
+        )
+        info = None
+        if baseline or has_changes(stored, exchanges, payouts) or self._info_due(account.id, now):
+            info = await self._api.get_info(creds)
+            self._info_at[account.id] = now
+        found = detect(
+            account.id, stored, exchanges, payouts, info, baseline=baseline,
+            cap=self._config.max_items,
+        )  # fmt: skip
+        if found.events:
+            log.debug("Account %d: %d new notification(s)", account.id, len(found.events))
+        messages = tuple(
+            Message(e.key, e.kind.value, account.chat_id, account.id,
+                    {**e.data, "account": account.label})
+            for e in found.events
+        )  # fmt: skip
+        return PollResult(
+            account.id,
+            self._clock() + self._next_delay(baseline),
+            polled_at=now,
+            baseline_done=not baseline or found.complete,
+            payout_available=found.payout_available,
+            exchanges=found.exchanges,
+            payouts=found.payouts,
+            messages=messages,
+        )
+
+    def _next_delay(self, baseline: bool) -> float:
+        # After a baseline the phase is random: accounts linked together (a bulk import, the
+        # benchmark) spread over the interval at once instead of polling in step.
+        if baseline:
+            return self._config.interval * self._rng.uniform(0.05, 1.0)
+        return jittered(self._config.interval, self._rng)
+
+    def _info_due(self, account_id: int, now: float) -> bool:
+        last = self._info_at.get(account_id)
+        return last is None or now - last >= self._config.info_every * self._config.interval
+
+    def _failed(
+        self, account: DueAccount, error: str, retry_after: float | None = None
+    ) -> PollResult:
+        failures = account.failures + 1
+        delay = backoff(failures, self._config.interval, self._config.backoff_cap, self._rng)
+        delay = max(delay, retry_after or 0.0)
+        log.debug("Account %d: poll failed (%d in a row): %s", account.id, failures, error)
+        return PollResult(account.id, self._clock() + delay, error=error[:300], failures=failures)
+
+    def _rejected(self, account: DueAccount, exc: KeyRejected) -> PollResult:
+        # The key's identity: the last success before the rejection. Stable if this poll is
+        # repeated; new after a relink and a success. The conditional pause makes it one message.
+        key = f"{account.id}:{KEY_REJECTED}:{account.last_success_at or 0}"
+        message = Message(
+            key, KEY_REJECTED, account.chat_id, account.id, {"account": account.label}
+        )
+        log.info("Account %d: key rejected, paused until relinked", account.id)
+        return PollResult(
+            account.id, self._clock() + self._config.interval, error=str(exc)[:300], pause=True,
+            messages=(message,),
+        )  # fmt: skip
+
+    # -- writing results --------------------------------------------------------------------
+
+    async def _flush_loop(self) -> None:
+        while True:
+            batch = [await self._results.get()]
+            await self._save(batch + self._drain())
+
+    async def _flush_now(self) -> None:
+        batch = self._drain()
+        if batch:
+            await self._save(batch)
+
+    def _drain(self) -> list[PollResult]:
+        batch: list[PollResult] = []
+        while len(batch) < FLUSH_MAX and not self._results.empty():
+            batch.append(self._results.get_nowait())
+        return batch
+
+    async def _save(self, batch: list[PollResult]) -> None:
+        try:
+            enqueued = await self._outbox.save(batch)
+        except Exception:  # the accounts are polled again after their lease; nothing is lost
+            log.exception("Could not save %d poll result(s)", len(batch))
+            enqueued = 0
+        finally:
+            self._busy.difference_update(r.account_id for r in batch)
+        if enqueued:
+            self._on_enqueued()

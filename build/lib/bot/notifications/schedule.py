@@ -1,0 +1,151 @@
+"""What the poller reads: which accounts are due (indexed on `accounts.next_poll_at`), the
+window each one needs, and the stored state of the items a poll returned.
+
+Reads go to the database's read-only connection; the only writes here are the batch
+rescheduling of claimed accounts (one statement per scheduler round).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.exchanger.models import PayoutStatus
+from bot.notifications.detector import ExchangeState, PayoutState, Snapshot
+from bot.storage.db import Database
+
+_CHUNK = 500  # ids per IN (...): far below SQLite's limit on variables
+_DUE = (
+    "SELECT a.id, a.chat_id, a.site, a.key_hint, a.api_key_enc, a.baseline_done,"
+    " a.payout_available, a.failures, a.last_success_at, c.active"
+    " FROM accounts a JOIN chats c ON c.chat_id = a.chat_id"
+    " WHERE a.paused = 0 AND a.next_poll_at <= ? ORDER BY a.next_poll_at LIMIT ?"
+)
+_OPEN = (
+    "SELECT (SELECT MIN(time) FROM exchange_state WHERE account_id = ? AND accrued = 0),"
+    " (SELECT MIN(time) FROM payout_state WHERE account_id = ? AND status = 0),"
+    " (SELECT MAX(payout_id) FROM payout_state WHERE account_id = ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DueAccount:
+    id: int
+    chat_id: int
+    site: str
+    key_hint: str
+    api_key_enc: str
+    baseline_done: bool
+    payout_available: bool
+    failures: int
+    last_success_at: int | None
+    chat_active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.site.split('://', 1)[-1]} · {self.key_hint}…"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItems:
+    """The oldest items that can still change (their creation time) and the last payout id."""
+
+    oldest_exchange: int | None
+    oldest_payout: int | None
+    last_payout_id: int
+
+
+class PollSchedule:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def due(self, now: float, limit: int) -> list[DueAccount]:
+        rows = await self._db.fetch_all(_DUE, (now, limit))
+        return [_due(row) for row in rows]
+
+    async def next_due_at(self) -> float | None:
+        row = await self._db.fetch_one("SELECT MIN(next_poll_at) FROM accounts WHERE paused = 0")
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def reschedule(self, times: Sequence[tuple[int, float]]) -> None:
+        """Set next_poll_at for many accounts at once: (account_id, at)."""
+        if not times:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE accounts SET next_poll_at = ? WHERE id = ?", [(at, i) for i, at in times]
+            )
+
+    async def spread(self, now: float, interval: float) -> int:
+        """At start: overdue accounts (the bot was down) are spread over one interval instead
+        of all polled at once. Freshly linked ones (no baseline yet) stay due now."""
+        return await self._db.execute(
+            "UPDATE accounts SET next_poll_at = ? + (abs(random()) % 1000000) / 1e6 * ?"
+            " WHERE paused = 0 AND next_poll_at < ? AND baseline_done = 1",
+            (now, interval, now),
+        )
+
+    async def open_items(self, account_id: int) -> OpenItems:
+        row = await self._db.fetch_one(_OPEN, (account_id, account_id, account_id))
+        assert row is not None
+        return OpenItems(row[0], row[1], int(row[2] or 0))
+
+    async def snapshot(
+        self,
+        account: DueAccount,
+        exchange_ids: Sequence[int],
+        payout_ids: Sequence[int],
+        last_payout_id: int,
+    ) -> Snapshot:
+        exchanges = {
+            row[0]: ExchangeState(row[0], row[1], bool(row[2]), bool(row[3]))
+            for row in await self._rows(
+                "SELECT exchange_id, time, completed, accrued FROM exchange_state"
+                " WHERE account_id = ? AND exchange_id IN ({})",
+                account.id,
+                exchange_ids,
+            )
+        }
+        payouts = {
+            row[0]: PayoutState(row[0], row[1], _status(row[2]))
+            for row in await self._rows(
+                "SELECT payout_id, time, status FROM payout_state"
+                " WHERE account_id = ? AND payout_id IN ({})",
+                account.id,
+                payout_ids,
+            )
+        }
+        return Snapshot(exchanges, payouts, account.payout_available, last_payout_id)
+
+    async def _rows(self, sql: str, account_id: int, ids: Sequence[int]) -> list[aiosqlite.Row]:
+        rows: list[aiosqlite.Row] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            query = sql.format(",".join("?" * len(chunk)))
+            rows += await self._db.fetch_all(query, (account_id, *chunk))
+        return rows
+
+
+def _status(value: Any) -> PayoutStatus:
+    try:
+        return PayoutStatus(int(value))
+    except ValueError:  # a status unknown to this bot version: treat as still pending
+        return PayoutStatus.PENDING
+
+
+def _due(row: aiosqlite.Row) -> DueAccount:
+    return DueAccount(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        site=row["site"],
+        key_hint=row["key_hint"],
+        api_key_enc=row["api_key_enc"],
+        baseline_done=bool(row["baseline_done"]),
+        payout_available=bool(row["payout_available"]),
+        failures=row["failures"],
+        last_success_at=row["last_success_at"],
+        chat_active=bool(row["active"]),
+    )

@@ -1,0 +1,244 @@
+"""The sender: drains the outbox into Telegram within its limits, with an explicit outcome.
+
+Each batch of due rows is checked first (chat unreachable, account unlinked, kind turned off
+in /settings — toggles apply at send time, so turning a kind off also silences what is queued),
+then sent chat by chat: at most one message in flight per chat, ≥ 1 s apart in a private chat
+and 3 s in a group (20/min), and a global pace of `rate` messages per second. Outcomes:
+
+    sent        marked sent only after Telegram accepted it
+    retry       429 (wait retry_after, the whole sender pauses), network or server error
+                (backoff with jitter); attempts are counted and bounded
+    chat gone   403 or "chat not found": the chat is marked inactive (its accounts are no
+                longer polled until /start) and its pending rows are dropped
+    dropped     any other 400 (the message can never be sent), or too many attempts
+    migrated    the group became a supergroup: its rows move to the new chat id
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramRetryAfter,
+)
+
+from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.notifications.health import backoff
+from bot.notifications.outbox import Outbox, Pending
+from bot.notifications.pacing import ChatPacer, Pacer
+from bot.notifications.render import render
+
+log = logging.getLogger(__name__)
+
+BATCH = 300  # large enough that the global pace, not one chat's 1 s gaps, sets a batch's length
+HORIZON = 3.0  # seconds of one chat's messages taken per batch; the rest is deferred
+IDLE = 2.0  # the longest the sender sleeps when nothing is due (a wake() cuts it short)
+MAX_RETRY_DELAY = 300.0
+PRUNE_EVERY = 3_600.0
+
+
+class Outcome(Enum):
+    SENT = auto()
+    RETRY = auto()
+    CHAT_GONE = auto()
+    DROPPED = auto()
+    MIGRATED = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    outcome: Outcome
+    reason: str = ""
+    delay: float = 0.0
+    new_chat_id: int = 0
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: Outbox,
+        *,
+        rate: float = 29.0,
+        private_gap: float = 1.0,
+        group_gap: float = 3.0,
+        concurrency: int = 8,
+        max_attempts: int = 20,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._clock = clock  # outbox times are unix seconds: they survive a restart
+        self._bot, self._outbox = bot, outbox
+        self._pacer = Pacer(rate)
+        self._chats = ChatPacer(private_gap, group_gap)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._max_attempts = max_attempts
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        self._network_failures = 0
+
+    def wake(self) -> None:
+        """New rows were enqueued: look now instead of at the next idle tick."""
+        self._wake.set()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        pruned_at = 0.0
+        while not stopping.is_set():
+            try:
+                if self._clock() - pruned_at > PRUNE_EVERY:
+                    pruned_at = self._clock()
+                    log.debug("Pruned %d old outbox row(s)", await self._outbox.prune())
+                handled = await self.drain(stopping)
+            except Exception:  # a database hiccup: keep the loop alive, rows stay in the outbox
+                log.exception("Sending notifications failed; retrying")
+                handled = 0
+            if not handled:
+                await self._idle(stopping)
+
+    async def drain(self, stopping: asyncio.Event | None = None) -> int:
+        """One batch of due rows; returns how many rows it handled."""
+        self._wake.clear()  # rows enqueued from now on wake the next idle wait
+        rows = await self._outbox.due(BATCH)
+        by_reason: defaultdict[str, list[int]] = defaultdict(list)
+        by_chat: defaultdict[int, list[Pending]] = defaultdict(list)
+        for row in rows:
+            reason = _skip_reason(row)
+            if reason:
+                by_reason[reason].append(row.id)
+            else:
+                by_chat[row.chat_id].append(row)
+        for reason, ids in by_reason.items():
+            await self._outbox.drop(ids, reason)
+        await self._defer_excess(by_chat)
+        sends = (self._send_chat(chat, stopping) for chat in by_chat.values())
+        # Every chat's sends end before the next batch is read, even when one of them failed:
+        # a row still being sent must never be read (and sent) again.
+        outcomes = await asyncio.gather(*sends, return_exceptions=True)
+        for error in outcomes:
+            if isinstance(error, BaseException):
+                raise error  # run() logs it and idles: no hot loop on a failing database
+        return len(rows)
+
+    async def _defer_excess(self, by_chat: dict[int, list[Pending]]) -> None:
+        for chat_rows in by_chat.values():
+            gap = self._chats.gap(chat_rows[0].is_group)
+            quota = max(1, int(HORIZON / gap)) if gap > 0 else len(chat_rows)
+            if len(chat_rows) > quota:
+                later = [row.id for row in chat_rows[quota:]]
+                del chat_rows[quota:]
+                await self._outbox.defer(later, self._clock() + quota * gap)
+
+    async def _send_chat(self, rows: list[Pending], stopping: asyncio.Event | None) -> None:
+        for row in rows:
+            await self._chats.wait(row.chat_id)
+            # A slot bounds requests in flight, not chats: a chat waiting out its 1 s gap
+            # must not hold one, or a few slow chats would cap the whole sender's rate.
+            async with self._slots:
+                await self._pacer.wait()
+                if stopping is not None and stopping.is_set():
+                    return  # in-flight sends finish; no new one starts
+                try:
+                    delivery = await self.deliver(row)
+                finally:
+                    self._chats.sent(row.chat_id, row.is_group)
+            await self._apply(row, delivery)
+            if delivery.outcome in (Outcome.CHAT_GONE, Outcome.MIGRATED):
+                return  # the chat's other rows were dropped or moved
+
+    async def deliver(self, row: Pending) -> Delivery:
+        """One attempt at one message; never raises (but cancellation)."""
+        try:
+            text, markup = render(row.kind, row.account_id, row.payload, _translator(row))
+        except (KeyError, ValueError, TypeError) as exc:
+            return Delivery(Outcome.DROPPED, f"cannot render: {type(exc).__name__}")
+        try:
+            await self._bot.send_message(row.chat_id, text, reply_markup=markup)
+        except TelegramRetryAfter as exc:
+            self._pacer.pause(exc.retry_after)
+            return Delivery(Outcome.RETRY, "flood control", delay=float(exc.retry_after))
+        except TelegramMigrateToChat as exc:
+            return Delivery(Outcome.MIGRATED, new_chat_id=exc.migrate_to_chat_id)
+        except TelegramForbiddenError as exc:
+            return Delivery(Outcome.CHAT_GONE, exc.message)
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Delivery(Outcome.CHAT_GONE, exc.message)
+            return Delivery(Outcome.DROPPED, exc.message)
+        except TelegramAPIError as exc:  # network, 5xx, 401, 404...: Telegram, not this message
+            return self._transient(row, f"{type(exc).__name__}: {exc.message}")
+        except Exception as exc:  # aiohttp/OS errors that escaped aiogram's wrapping
+            return self._transient(row, type(exc).__name__)
+        self._network_failures = 0
+        return Delivery(Outcome.SENT)
+
+    def _transient(self, row: Pending, reason: str) -> Delivery:
+        # The whole sender backs off too: when Telegram is down, one message probes it.
+        self._network_failures += 1
+        self._pacer.pause(backoff(self._network_failures, 1.0, 60.0, self._rng))
+        delay = backoff(row.attempts + 1, 1.0, MAX_RETRY_DELAY, self._rng)
+        return Delivery(Outcome.RETRY, reason, delay=delay)
+
+    async def _apply(self, row: Pending, delivery: Delivery) -> None:
+        outcome = delivery.outcome
+        if outcome is Outcome.SENT:
+            await self._outbox.mark_sent(row.id)
+            log.debug("Notification %d sent to chat %d", row.id, row.chat_id)
+        elif outcome is Outcome.RETRY and row.attempts + 1 < self._max_attempts:
+            at = self._clock() + delivery.delay
+            await self._outbox.retry(row.id, at)
+            log.info(
+                "Notification %d: %s; retry in %.0f s", row.id, delivery.reason, delivery.delay
+            )
+        elif outcome is Outcome.RETRY:
+            await self._outbox.drop([row.id], f"gave up: {delivery.reason}")
+            log.warning("Notification %d dropped after %d attempts", row.id, row.attempts + 1)
+        elif outcome is Outcome.CHAT_GONE:
+            dropped = await self._outbox.chat_gone(row.chat_id, delivery.reason)
+            log.info(
+                "Chat %d unreachable (%s); %d pending dropped",
+                row.chat_id,
+                delivery.reason,
+                dropped,
+            )
+        elif outcome is Outcome.MIGRATED:
+            await self._outbox.migrate_chat(row.chat_id, delivery.new_chat_id)
+            log.info("Chat %d moved to %d", row.chat_id, delivery.new_chat_id)
+        else:
+            await self._outbox.drop([row.id], delivery.reason)
+            log.warning("Notification %d dropped: %s", row.id, delivery.reason)
+
+    async def _idle(self, stopping: asyncio.Event) -> None:
+        next_due = await self._outbox.next_due_at()
+        seconds = IDLE if next_due is None else min(max(next_due - self._clock(), 0.05), IDLE)
+        waiters = [asyncio.ensure_future(e.wait()) for e in (self._wake, stopping)]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
+
+
+def _skip_reason(row: Pending) -> str:
+    if row.chat_type is None or not row.chat_active:
+        return "chat inactive"
+    if not row.linked:
+        return "account unlinked"
+    if row.kind not in row.wanted:
+        return "turned off in /settings"
+    return ""
+
+
+def _translator(row: Pending) -> Translator:
+    return Translator(row.language or DEFAULT_LANGUAGE)

@@ -1,0 +1,202 @@
+"""`python -m bot.rotate_keys`: re-encrypt every stored secret with the primary encryption key.
+
+    python -m bot.rotate_keys --new-key                 # print a fresh key (NEW)
+    # stop the bot, then, with the same DATABASE_PATH as the bot:
+    ENCRYPTION_KEY="NEW,OLD" python -m bot.rotate_keys  # or "NEW,OLD" in <data dir>/encryption.key
+    # keep only NEW in ENCRYPTION_KEY (or the key file), start the bot
+
+Every Fernet token (accounts.api_key_enc, payout_requests.wallet_enc, last_wallets.wallet_enc)
+is decrypted with any configured key and encrypted again with the first one, and each account's
+key fingerprint (an HMAC keyed by the primary key) is recomputed, all in one transaction: a
+secret that no configured key can decrypt aborts the whole run and nothing changes. Afterwards
+VACUUM and a WAL checkpoint remove the old tokens' pages from the database files.
+
+It prints counts and one-line errors, never a secret (`--new-key` prints only the new key).
+Exit codes: 0 done, 1 rotation failed (nothing changed), 2 bad configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import BaseSettings
+
+from bot.config import Settings, describe_error
+from bot.storage.crypto import KEY_FILE_NAME, DecryptionError, KeyVault, new_key, parse_keys
+
+
+class RotationError(Exception):
+    """Rotation cannot be done; the message is one line for the operator, without secrets."""
+
+
+class KeySettings(BaseSettings):
+    """The two settings rotation needs, read like the bot reads them (environment, `.env`)."""
+
+    model_config = Settings.model_config
+
+    database_path: Path = Settings.model_fields["database_path"].default
+    encryption_key: SecretStr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SecretColumn:
+    table: str
+    key: tuple[str, ...]  # the primary key columns (last_wallets has no rowid)
+    column: str
+    label: str
+
+
+# Every encrypted column (`*_enc`) besides accounts.api_key_enc; a test checks the schema.
+WALLET_COLUMNS = (
+    SecretColumn("payout_requests", ("id",), "wallet_enc", "payout request wallets"),
+    SecretColumn("last_wallets", ("account_id", "method_id"), "wallet_enc", "saved wallets"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeySource:
+    keys: list[bytes]
+    where: str  # "ENCRYPTION_KEY" or the key file's path, for the operator's next step
+
+
+def load_keys(settings: KeySettings) -> KeySource:
+    """ENCRYPTION_KEY, else the key file next to the database; never creates a key."""
+    if settings.encryption_key is not None:
+        return KeySource(parse_keys(settings.encryption_key.get_secret_value()), "ENCRYPTION_KEY")
+    path = settings.database_path.parent / KEY_FILE_NAME
+    if not path.is_file():
+        raise RotationError(
+            f"ENCRYPTION_KEY is not set and there is no key file {path}: no key to rotate with"
+        )
+    return KeySource(parse_keys(path.read_text()), str(path))
+
+
+def rotate_database(path: Path, vault: KeyVault) -> dict[str, int]:
+    """Re-encrypts all secrets in one transaction; returns the count per kind of secret."""
+    if not path.is_file():
+        raise RotationError(f"no database at DATABASE_PATH={path}")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        _check_schema(conn, path)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            counts = _rotate_all(conn, vault)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+        # The old tokens stay in free pages and in the WAL until these rewrite the files.
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        return counts
+    finally:
+        conn.close()
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < 1:
+        raise RotationError(f"DATABASE_PATH={path} is not a database of this bot")
+
+
+def _rotate_all(conn: sqlite3.Connection, vault: KeyVault) -> dict[str, int]:
+    failed: dict[str, int] = {}
+    counts = {"api keys": _rotate_accounts(conn, vault, failed)}
+    for spec in WALLET_COLUMNS:
+        counts[spec.label] = _rotate_column(conn, vault, spec, failed)
+    if failed:
+        listing = ", ".join(f"{count} {label}" for label, count in failed.items())
+        raise RotationError(
+            f"{listing} cannot be decrypted with any configured key; list the key they were "
+            "encrypted with after the new one (ENCRYPTION_KEY=NEW,OLD). Nothing was changed"
+        )
+    return counts
+
+
+def _rotate_accounts(conn: sqlite3.Connection, vault: KeyVault, failed: dict[str, int]) -> int:
+    rows = conn.execute("SELECT id, site, api_key_enc FROM accounts").fetchall()
+    for account_id, site, token in rows:
+        try:
+            api_key = vault.decrypt(token)
+        except DecryptionError:
+            failed["api keys"] = failed.get("api keys", 0) + 1
+            continue
+        conn.execute(
+            "UPDATE accounts SET api_key_enc = ?, key_fingerprint = ? WHERE id = ?",
+            (vault.encrypt(api_key), vault.fingerprint(site, api_key), account_id),
+        )
+    return len(rows)
+
+
+def _rotate_column(
+    conn: sqlite3.Connection, vault: KeyVault, spec: SecretColumn, failed: dict[str, int]
+) -> int:
+    keys = ", ".join(spec.key)
+    where = " AND ".join(f"{name} = ?" for name in spec.key)
+    rows = conn.execute(
+        f"SELECT {keys}, {spec.column} FROM {spec.table} WHERE {spec.column} IS NOT NULL"
+    ).fetchall()
+    for *key, token in rows:
+        try:
+            rotated = vault.rotate(token)
+        except DecryptionError:
+            failed[spec.label] = failed.get(spec.label, 0) + 1
+            continue
+        conn.execute(f"UPDATE {spec.table} SET {spec.column} = ? WHERE {where}", (rotated, *key))
+    return len(rows)
+
+
+def rotate(settings: KeySettings) -> str:
+    """Runs the rotation; returns the report for the operator."""
+    source = load_keys(settings)
+    counts = rotate_database(settings.database_path, KeyVault(source.keys))
+    done = ", ".join(f"{count} {label}" for label, count in counts.items())
+    lines = [f"Re-encrypted with the first key of {source.where}: {done}."]
+    if len(source.keys) > 1:
+        lines.append(f"Now keep only the first key in {source.where}, then start the bot.")
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.rotate_keys",
+        description="Re-encrypt stored api keys and wallets with the first key of "
+        'ENCRYPTION_KEY="NEW,OLD" (stop the bot first).',
+    )
+    parser.add_argument("--new-key", action="store_true", help="print a fresh key and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.new_key:
+        print(new_key())
+        return 0
+    try:
+        settings = KeySettings()
+        print(rotate(settings))
+    except ValidationError as exc:
+        print(describe_error(exc), file=sys.stderr)
+        return 2
+    except ValueError as exc:  # parse_keys: a malformed key, never echoed
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except RotationError as exc:
+        print(f"Rotation failed: {exc}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, OSError) as exc:
+        # Before COMMIT everything was rolled back; a finished rotation can be run again.
+        print(f"Rotation failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The operator's view behind /admin: chats, accounts, per-site poll health, outbox backlog.
+
+Everything is read from the database (the read connection), so this does not depend on the
+notification engine's in-memory objects. Poll health per site comes from the columns the
+poller keeps on each account:
+
+- last success: the newest `accounts.last_success_at` of the site;
+- error rate: the share of its active (not paused) accounts whose latest poll failed
+  (`failures > 0`): the recent error rate the database can tell;
+- state: ok (none failing), degraded (some), down (all), idle (no active account);
+- circuit: the circuit breaker's state if the engine provides one (`CircuitSource`), else None;
+- last error: the error of its most-failing account, redacted and cut short.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiosqlite
+
+from bot.logging_setup import Redactor
+from bot.storage.db import Database
+
+MAX_ERROR_CHARS = 120
+
+_SITES_SQL = """
+SELECT site, COUNT(*) AS accounts, SUM(paused) AS paused,
+       SUM(paused = 0 AND failures > 0) AS failing, MAX(last_success_at) AS last_success_at,
+       (SELECT e.last_error FROM accounts AS e
+         WHERE e.site = a.site AND e.paused = 0 AND e.failures > 0 AND e.last_error IS NOT NULL
+         ORDER BY e.failures DESC, e.id LIMIT 1) AS last_error
+FROM accounts AS a GROUP BY site
+"""
+_OUTBOX_SQL = """
+SELECT COALESCE(SUM(sent_at IS NULL AND dropped_reason IS NULL), 0) AS pending,
+       COALESCE(SUM(dropped_reason IS NOT NULL), 0) AS dropped,
+       MIN(CASE WHEN sent_at IS NULL AND dropped_reason IS NULL THEN created_at END) AS oldest
+FROM outbox
+"""
+
+
+class CircuitSource(Protocol):
+    """What the notification engine may provide: its circuit state for a site."""
+
+    def circuit_state(self, site: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SiteReport:
+    site: str
+    accounts: int = 0
+    paused: int = 0
+    failing: int = 0
+    last_success_at: int | None = None
+    last_error: str | None = None
+    circuit: str | None = None
+
+    @property
+    def active(self) -> int:
+        return self.accounts - self.paused
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.failing / self.active if self.active else None
+
+    @property
+    def state(self) -> str:
+        if not self.active:
+            return "idle"
+        if not self.failing:
+            return "ok"
+        return "down" if self.failing == self.active else "degraded"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    pending: int
+    dropped: int
+    oldest_pending_age: float | None  # seconds
+
+
+@dataclass(frozen=True, slots=True)
+class AdminReport:
+    chats: int
+    active_chats: int
+    accounts: int
+    paused_accounts: int
+    sites: list[SiteReport]
+    outbox: OutboxBacklog
+
+    @property
+    def inactive_chats(self) -> int:
+        return self.chats - self.active_chats
+
+
+class AdminService:
+    def __init__(
+        self,
+        db: Database,
+        sites: list[str],
+        circuits: CircuitSource | None = None,
+    ) -> None:
+        self._db = db
+        self._sites = list(sites)
+        self.circuits = circuits  # the engine can be wired later
+        self._redact = Redactor()
+
+    async def report(self, now: float | None = None) -> AdminReport:
+        now = time.time() if now is None else now
+        chats = await self._db.fetch_one("SELECT COUNT(*), COALESCE(SUM(active), 0) FROM chats")
+        accounts = await self._db.fetch_one(
+            "SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM accounts"
+        )
+        return AdminReport(
+            chats=_int(chats, 0),
+            active_chats=_int(chats, 1),
+            accounts=_int(accounts, 0),
+            paused_accounts=_int(accounts, 1),
+            sites=await self._site_health(),
+            outbox=await self._outbox(now),
+        )
+
+    async def _site_health(self) -> list[SiteReport]:
+        rows = {row["site"]: row for row in await self._db.fetch_all(_SITES_SQL)}
+        ordered = self._sites + sorted(set(rows) - set(self._sites))  # configured ones first
+        return [self._health(site, rows.get(site)) for site in ordered]
+
+    def _health(self, site: str, row: aiosqlite.Row | None) -> SiteReport:
+        circuit = self.circuits.circuit_state(site) if self.circuits else None
+        if row is None:
+            return SiteReport(site, circuit=circuit)
+        error = row["last_error"]
+        return SiteReport(
+            site=site,
+            accounts=int(row["accounts"]),
+            paused=int(row["paused"] or 0),
+            failing=int(row["failing"] or 0),
+            last_success_at=row["last_success_at"],
+            last_error=self._redact(str(error))[:MAX_ERROR_CHARS] if error else None,
+            circuit=circuit,
+        )
+
+    async def _outbox(self, now: float) -> OutboxBacklog:
+        row = await self._db.fetch_one(_OUTBOX_SQL)
+        oldest = row["oldest"] if row else None
+        return OutboxBacklog(
+            pending=_int(row, 0),
+            dropped=_int(row, 1),
+            oldest_pending_age=max(now - oldest, 0.0) if oldest is not None else None,
+        )
+
+
+def _int(row: aiosqlite.Row | None, index: int) -> int:
+    return int(row[index] or 0) if row else 0

@@ -1,0 +1,126 @@
+"""Linked affiliate accounts. The api_key is stored only encrypted (see crypto.py)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.exchanger.models import Credentials
+from bot.storage.crypto import KeyVault
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    chat_id: int
+    site: str
+    key_hint: str
+    paused: bool
+    created_at: int
+
+
+class AlreadyLinked(Exception):
+    def __init__(self, account: Account) -> None:
+        super().__init__(f"account {account.id} is already linked")
+        self.account = account
+
+
+_COLUMNS = "id, chat_id, site, key_hint, paused, created_at"
+
+
+def _account(row: aiosqlite.Row) -> Account:
+    return Account(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        site=row["site"],
+        key_hint=row["key_hint"],
+        paused=bool(row["paused"]),
+        created_at=row["created_at"],
+    )
+
+
+class AccountRepo:
+    def __init__(self, db: Database, vault: KeyVault) -> None:
+        self._db = db
+        self._vault = vault
+
+    async def add(self, chat_id: int, creds: Credentials, linked_by: int) -> Account:
+        """Link a key to a chat; raises AlreadyLinked when this chat has it already.
+
+        Relinking a paused account (a rejected key that works again) resumes it."""
+        fingerprint = self._vault.fingerprint(creds.site, creds.api_key)
+        existing = await self._by_fingerprint(chat_id, fingerprint)
+        if existing and not existing.paused:
+            raise AlreadyLinked(existing)
+        async with self._db.transaction() as conn:
+            if existing:
+                await conn.execute(
+                    "UPDATE accounts SET paused = 0, failures = 0, next_poll_at = 0 WHERE id = ?",
+                    (existing.id,),
+                )
+                account_id = existing.id
+            else:
+                cursor = await conn.execute(
+                    "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
+                    " linked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        chat_id,
+                        creds.site,
+                        self._vault.encrypt(creds.api_key),
+                        fingerprint,
+                        creds.api_key[:4],
+                        linked_by,
+                        int(time.time()),
+                    ),
+                )
+                account_id = int(cursor.lastrowid or 0)
+        account = await self.get(account_id)
+        assert account is not None
+        return account
+
+    async def _by_fingerprint(self, chat_id: int, fingerprint: str) -> Account | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM accounts WHERE chat_id = ? AND key_fingerprint = ?",
+            (chat_id, fingerprint),
+        )
+        return _account(row) if row else None
+
+    async def get(self, account_id: int) -> Account | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM accounts WHERE id = ?", (account_id,)
+        )
+        return _account(row) if row else None
+
+    async def for_chat(self, chat_id: int) -> list[Account]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM accounts WHERE chat_id = ? ORDER BY id", (chat_id,)
+        )
+        return [_account(row) for row in rows]
+
+    async def delete(self, chat_id: int, account_id: int) -> bool:
+        """Only the owning chat can delete; returns whether a row went."""
+        changed = await self._db.execute(
+            "DELETE FROM accounts WHERE id = ? AND chat_id = ?", (account_id, chat_id)
+        )
+        return changed > 0
+
+    async def credentials(self, account_id: int) -> Credentials | None:
+        row = await self._db.fetch_one(
+            "SELECT site, api_key_enc FROM accounts WHERE id = ?", (account_id,)
+        )
+        if row is None:
+            return None
+        return Credentials(site=row["site"], api_key=self._vault.decrypt(row["api_key_enc"]))
+
+    async def set_paused(self, account_id: int, paused: bool) -> None:
+        await self._db.execute(
+            "UPDATE accounts SET paused = ? WHERE id = ?", (int(paused), account_id)
+        )
+
+    async def count(self) -> tuple[int, int]:
+        """(all accounts, paused accounts)."""
+        row = await self._db.fetch_one("SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM accounts")
+        return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -1,0 +1,108 @@
+"""The SQLite database: one connection per process, WAL, migrations at start.
+
+aiosqlite runs the connection in its own thread; many coroutines share it. A transaction
+spans several awaits, so `transaction()` holds an asyncio lock: without it, statements of two
+coroutines would interleave inside one transaction. Plain reads go to a second, read-only
+connection: WAL lets it read the last committed state while a write batch is open, so a
+command never waits behind the poller and never sees a half-written transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._conn = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path)
+        await _pragma(writer, "journal_mode=WAL")
+        db = cls(writer, await _connect(path))
+        try:
+            await db._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        async with self._write_lock:
+            await self._reader.close()
+            await self._conn.close()
+
+    async def _migrate(self) -> None:
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"database schema version {current} is newer than this bot "
+                f"({len(MIGRATIONS)}): upgrade the bot"
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            # executescript commits first; the script's own BEGIN/COMMIT keeps it atomic.
+            await self._conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+            log.info("Database migrated to schema version %d", version)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (cancellation included)."""
+        async with self._write_lock:
+            try:
+                # Inside the try: a task cancelled while BEGIN runs in aiosqlite's thread would
+                # otherwise leave the shared connection in a transaction for good.
+                await self._conn.execute("BEGIN IMMEDIATE")
+                yield self._conn
+            except BaseException:
+                # Queued behind a BEGIN still running in the thread, so it always undoes it;
+                # a no-op when no transaction is open. Shielded: it must run even when cancelled.
+                await asyncio.shield(self._conn.rollback())
+                raise
+            else:
+                await self._conn.commit()
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement in its own transaction; returns the number of changed rows."""
+        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+        await _pragma(conn, pragma)
+    return conn
+
+
+async def _pragma(conn: aiosqlite.Connection, pragma: str) -> None:
+    # Close the cursor: an unfinished PRAGMA statement keeps a read lock on the file.
+    async with conn.execute(f"PRAGMA {pragma}"):
+        pass

@@ -1,0 +1,130 @@
+"""Versioned schema. Each entry runs once, in order, inside one transaction; the applied
+version is kept in `PRAGMA user_version`. Never edit a shipped entry: append a new one."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: chats, linked accounts, notification state, outbox, payout flow, audit.
+    """
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        chat_type TEXT NOT NULL DEFAULT 'private',
+        language TEXT,                          -- NULL: follow the user's Telegram language
+        active INTEGER NOT NULL DEFAULT 1,      -- 0: bot blocked / chat gone; back on /start
+        notify_accrued INTEGER NOT NULL DEFAULT 1,
+        notify_payout_status INTEGER NOT NULL DEFAULT 1,
+        notify_new_exchange INTEGER NOT NULL DEFAULT 1,
+        notify_payout_available INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        api_key_enc TEXT NOT NULL,              -- Fernet token, never the plain key
+        key_fingerprint TEXT NOT NULL,          -- keyed hash: finds duplicates without decrypting
+        key_hint TEXT NOT NULL,                 -- first 4 characters, for display
+        linked_by INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,      -- 1: the site rejected the key; relink needed
+        baseline_done INTEGER NOT NULL DEFAULT 0,
+        payout_available INTEGER NOT NULL DEFAULT 0,
+        next_poll_at REAL NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_success_at INTEGER,
+        last_error TEXT,
+        UNIQUE (chat_id, key_fingerprint)
+    );
+    CREATE INDEX accounts_due ON accounts (paused, next_poll_at);
+
+    -- Last known state of every item that the detector compares against.
+    CREATE TABLE exchange_state (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        exchange_id INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        completed INTEGER NOT NULL,
+        accrued INTEGER NOT NULL,
+        PRIMARY KEY (account_id, exchange_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX exchange_state_open ON exchange_state (account_id, accrued, time);
+
+    CREATE TABLE payout_state (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        payout_id INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        PRIMARY KEY (account_id, payout_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX payout_state_open ON payout_state (account_id, status, time);
+
+    -- Transactional outbox: written with the state change, drained by the sender.
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        event_key TEXT NOT NULL UNIQUE,         -- account:kind:item:state, never enqueued twice
+        chat_id INTEGER NOT NULL,
+        account_id INTEGER,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,                  -- JSON
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        sent_at REAL,
+        dropped_reason TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL
+        AND dropped_reason IS NULL;
+
+    -- One row per payout confirmation; its state machine makes a Confirm usable once.
+    CREATE TABLE payout_requests (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,             -- short random id carried in callback_data
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        method_id INTEGER,
+        method_title TEXT,
+        wallet_enc TEXT,                        -- Fernet token, never the plain wallet
+        amount TEXT,
+        commission TEXT,
+        state TEXT NOT NULL,                    -- created, confirming, submitting, done, failed,
+                                                -- unknown, cancelled, expired
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        submitted_at REAL,                      -- when the claim was won (reconcile from here)
+        outcome TEXT,                           -- why it ended: requested, refused, not_created…
+        detail TEXT,                            -- the site's error_text, a missing amount…
+        payout_id INTEGER
+    );
+    CREATE INDEX payout_requests_live ON payout_requests (account_id, state);
+
+    CREATE TABLE payout_audit (
+        id INTEGER PRIMARY KEY,
+        request_id INTEGER,
+        at REAL NOT NULL,
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        account_id INTEGER NOT NULL,
+        site TEXT NOT NULL,
+        method_id INTEGER,
+        wallet_masked TEXT,
+        result TEXT NOT NULL,
+        payout_id INTEGER,
+        detail TEXT
+    );
+
+    -- aiogram FSM state per (bot, chat, user), so a dialog survives a restart.
+    CREATE TABLE fsm (
+        key TEXT PRIMARY KEY,
+        state TEXT,
+        data TEXT NOT NULL DEFAULT '{}'
+    ) WITHOUT ROWID;
+
+    CREATE TABLE last_wallets (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        method_id INTEGER NOT NULL,
+        wallet_enc TEXT NOT NULL,
+        PRIMARY KEY (account_id, method_id)
+    ) WITHOUT ROWID;
+    """,
+)

@@ -1,0 +1,108 @@
+"""Every inline button's data. Short versioned prefixes, Enum actions, ids only: never a key
+or a wallet number. Each packs into Telegram's 64-byte limit (tested)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+from bot.storage.chats import NotificationKind
+
+# A database row id: forged data beyond SQLite's 64-bit range fails the filter, not the query.
+RowId = Annotated[int, Field(ge=0, le=2**63 - 1)]
+PageNumber = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class View(StrEnum):
+    BALANCE = "b"
+    PAYOUTS = "p"
+    EXCHANGES = "e"
+    CLICKS = "c"
+
+
+class AccountPick(CallbackData, prefix="a1"):
+    """Choose which linked account a command is about."""
+
+    view: View
+    account_id: RowId
+    period: str = "all"
+
+
+class Page(CallbackData, prefix="pg1"):
+    """◀ ▶ through a long list; the data is fetched again, so no page cache to go stale."""
+
+    view: View
+    account_id: RowId
+    page: PageNumber
+    period: str = "all"
+
+
+class UnlinkAction(StrEnum):
+    PICK = "p"
+    CONFIRM = "y"
+    CANCEL = "n"
+
+
+class Unlink(CallbackData, prefix="u1"):
+    action: UnlinkAction
+    account_id: RowId = 0
+
+
+class Language(CallbackData, prefix="l1"):
+    code: str
+
+
+class PayoutStart(CallbackData, prefix="ps1"):
+    """Start the payout flow for an account (e.g. from a "payout available" notification)."""
+
+    account_id: RowId
+
+
+class PayoutFlowAction(StrEnum):
+    METHOD = "m"
+    LAST_WALLET = "w"
+    CANCEL = "x"
+
+
+class PayoutFlow(CallbackData, prefix="pf1"):
+    """A step of the payout dialog before its confirmation; the dialog itself is in the FSM."""
+
+    action: PayoutFlowAction
+    account_id: RowId = 0
+    method_id: RowId = 0
+
+
+class PayoutConfirmAction(StrEnum):
+    CONFIRM = "y"
+    CANCEL = "n"
+    CHECK = "c"  # the outcome was unknown: look at the site's payout list again
+
+
+class PayoutConfirm(CallbackData, prefix="pc1"):
+    """A button of a payout confirmation: a random token names its row (never the wallet)."""
+
+    action: PayoutConfirmAction
+    token: str
+
+
+class NotifyToggle(CallbackData, prefix="ns1"):
+    """/settings: set one notification kind on or off (the wanted value, not a flip: a stale
+    button pressed twice leaves the same result)."""
+
+    kind: NotificationKind
+    on: bool
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
+    AccountPick,
+    Page,
+    Unlink,
+    Language,
+    PayoutStart,
+    PayoutFlow,
+    PayoutConfirm,
+    NotifyToggle,
+)

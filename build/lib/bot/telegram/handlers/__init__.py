@@ -1,0 +1,33 @@
+"""The routing table: every feature's Router, in the order they are tried."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.telegram.handlers import (
+    admin,
+    errors,
+    fallback,
+    language,
+    link,
+    payout,
+    reports,
+    settings,
+    start,
+    unlink,
+)
+
+
+def get_routers() -> list[Router]:
+    return [
+        errors.router,
+        payout.router,  # before start: its /cancel also cancels a pending confirmation
+        start.router,
+        link.router,
+        unlink.router,
+        reports.router,
+        language.router,
+        settings.router,
+        admin.router,  # before fallback: anyone but an operator falls through to it
+        fallback.router,  # last: takes what nobody else did
+    ]

@@ -1,0 +1,83 @@
+"""/link <api_key> (or /link, then the key): check it with the exchanger and store it."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import ForceReply, Message
+
+from bot.i18n import Html, Translator
+from bot.services.accounts import AccountService, LinkResult, LinkStatus
+from bot.telegram import views
+from bot.telegram.keyboards import account_label
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
+from bot.telegram.middlewares.secret_input import SECRET_INPUT, SecretMessage
+from bot.telegram.middlewares.throttling import EXCHANGER
+
+router = Router(name=__name__)
+# A message holding a key: deleted first, then admins only (in groups), then throttled.
+KEY_MESSAGE = {**SECRET_INPUT, **CHAT_ADMIN, **EXCHANGER}
+
+
+class LinkDialog(StatesGroup):
+    waiting_key = State()
+
+
+@router.message(Command("link", magic=F.args), flags=KEY_MESSAGE)
+async def link_with_key_handler(
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    accounts: AccountService,
+    secret: SecretMessage,
+) -> None:
+    await _link(message, command.args or "", t, accounts, secret)
+
+
+@router.message(Command("link"), flags=CHAT_ADMIN)
+async def link_ask_handler(message: Message, t: Translator, state: FSMContext) -> None:
+    await state.set_state(LinkDialog.waiting_key)
+    if message.chat.type == ChatType.PRIVATE:
+        await message.answer(t("link.ask_key"))
+    else:  # privacy mode: in a group the bot sees replies to its messages, not plain text
+        await message.reply(t("link.ask_key_group"), reply_markup=ForceReply(selective=True))
+
+
+@router.message(LinkDialog.waiting_key, F.text, ~F.text.startswith("/"), flags=KEY_MESSAGE)
+async def link_key_message_handler(
+    message: Message,
+    t: Translator,
+    accounts: AccountService,
+    state: FSMContext,
+    secret: SecretMessage,
+) -> None:
+    await state.clear()
+    await _link(message, message.text or "", t, accounts, secret)
+
+
+async def _link(
+    message: Message, key: str, t: Translator, accounts: AccountService, secret: SecretMessage
+) -> None:
+    """The key message is already deleted (SecretInputMiddleware); `secret` tells how it went."""
+    result = await accounts.link(
+        message.chat.id, message.from_user.id if message.from_user else 0, key
+    )
+    await message.answer(f"{_outcome(t, result)}\n\n{secret.note(t)}")
+
+
+def _outcome(t: Translator, result: LinkResult) -> str:
+    if result.status is LinkStatus.LINKED and result.account and result.info:
+        summary = views.balance(t, result.account, result.info)
+        return f"{t('link.linked')}\n\n{summary}"
+    if result.status is LinkStatus.ALREADY_LINKED and result.account:
+        return t("link.already", account=account_label(result.account))
+    if result.status is LinkStatus.INVALID_FORMAT:
+        return t("link.invalid_format")
+    if result.status is LinkStatus.UNREACHABLE:
+        return t("link.unreachable")
+    if result.detail:
+        return t("link.refused", detail=result.detail)
+    return t("link.rejected", hint=Html(t("link.where_key")))

@@ -1,0 +1,256 @@
+"""/payout: account → method → wallet → ✅ Confirm, once. Thin: PayoutService decides.
+
+The dialog's steps live in the aiogram FSM (SQLite-backed, so they survive a restart); the
+confirmation lives in its own row, named by the token in its buttons. Buttons before the
+confirmation count only for the user whose FSM is at that step for that account; the
+confirmation's buttons are checked against the row's user by the service. State is always
+written before the message offering the next buttons, so a quick press cannot outrun it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Translator
+from bot.services.accounts import AccountService
+from bot.services.payout_models import Offer, Outcome, Step
+from bot.services.payouts import PayoutService
+from bot.telegram import payout_keyboards, payout_views
+from bot.telegram.callbacks import (
+    PayoutConfirm,
+    PayoutConfirmAction,
+    PayoutFlow,
+    PayoutFlowAction,
+    PayoutStart,
+)
+from bot.telegram.handlers.errors import explain
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
+from bot.telegram.middlewares.throttling import EXCHANGER
+from bot.telegram.replies import show, visible_text
+
+router = Router(name=__name__)
+# Payouts move money: group admins only, and each step may call the exchanger.
+GUARDED = {**CHAT_ADMIN, **EXCHANGER}
+
+
+class PayoutDialog(StatesGroup):
+    choosing_method = State()
+    waiting_wallet = State()
+    confirming = State()
+
+
+class Press:
+    """Answers a button press exactly once (Telegram refuses a second answer)."""
+
+    def __init__(self, query: CallbackQuery) -> None:
+        self.query, self.answered = query, False
+
+    async def answer(self, text: str | None = None, alert: bool = False) -> None:
+        if not self.answered:
+            self.answered = True
+            await self.query.answer(text, show_alert=alert)
+
+
+@router.message(Command("payout"), flags=GUARDED)
+async def payout_handler(
+    message: Message, t: Translator, accounts: AccountService, payouts: PayoutService,
+    state: FSMContext, bot: Bot,
+) -> None:  # fmt: skip
+    linked = await accounts.accounts(message.chat.id)
+    if len(linked) == 1:
+        offer = await payouts.options(message.chat.id, _user(message), linked[0].id)
+        await _menu(bot, message.chat.id, t, offer, state)
+    elif linked:
+        markup = payout_keyboards.accounts(linked)
+        await message.answer(t("payreq.pick_account"), reply_markup=markup)
+    else:
+        await message.answer(t("accounts.none"))
+
+
+@router.callback_query(PayoutStart.filter(), flags=GUARDED)
+async def payout_start_handler(
+    query: CallbackQuery, callback_data: PayoutStart, t: Translator, payouts: PayoutService,
+    state: FSMContext, bot: Bot,
+) -> None:  # fmt: skip
+    """The account picker's buttons and the "payout available" notification's button."""
+    offer = await payouts.options(_chat(query), query.from_user.id, callback_data.account_id)
+    if offer.status in (Step.GONE, Step.NOT_OWNER):
+        await query.answer(visible_text(payout_views.refusal(t, offer)), show_alert=True)
+        return
+    await query.answer()
+    await _menu(bot, _chat(query), t, offer, state)
+
+
+@router.callback_query(
+    PayoutFlow.filter(F.action == PayoutFlowAction.METHOD), PayoutDialog.choosing_method
+)
+async def method_handler(
+    query: CallbackQuery, callback_data: PayoutFlow, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    title = data.get("titles", {}).get(str(callback_data.method_id))
+    if data.get("account_id") != callback_data.account_id or title is None:
+        return await _not_active(query, t)
+    await state.update_data(method_id=callback_data.method_id)
+    await state.set_state(PayoutDialog.waiting_wallet)
+    last = await payouts.last_wallet(callback_data.account_id, callback_data.method_id)
+    await show(query, *payout_views.ask_wallet(t, *_ids(callback_data), title, last))
+    await query.answer()
+
+
+@router.message(PayoutDialog.waiting_wallet, F.text, ~F.text.startswith("/"), flags=GUARDED)
+async def wallet_handler(
+    message: Message, t: Translator, payouts: PayoutService, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    ids = (data["account_id"], data["method_id"])
+    offer = await payouts.prepare(message.chat.id, _user(message), *ids, message.text or "")
+    if offer.status is Step.INVALID_WALLET or offer.request is None:
+        if offer.status is not Step.INVALID_WALLET:  # the dialog cannot go on
+            await state.clear()
+        await message.answer(payout_views.refusal(t, offer))
+        return
+    await _confirming(state, payouts, offer)
+    text, markup = payout_views.confirmation(t, offer, _minutes(payouts))
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(
+    PayoutFlow.filter(F.action == PayoutFlowAction.LAST_WALLET),
+    PayoutDialog.waiting_wallet,
+    flags=GUARDED,
+)
+async def last_wallet_handler(
+    query: CallbackQuery, callback_data: PayoutFlow, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
+    data, ids = await state.get_data(), _ids(callback_data)
+    own = (data.get("account_id"), data.get("method_id")) == ids
+    wallet = await payouts.last_wallet(*ids) if own else None
+    if wallet is None:
+        return await _not_active(query, t)
+    offer = await payouts.prepare(_chat(query), query.from_user.id, *ids, wallet)
+    await query.answer()
+    if offer.request is None:
+        await state.clear()
+        return await show(query, payout_views.refusal(t, offer))
+    await _confirming(state, payouts, offer)
+    await show(query, *payout_views.confirmation(t, offer, _minutes(payouts)))
+
+
+@router.callback_query(
+    PayoutFlow.filter(F.action == PayoutFlowAction.CANCEL), StateFilter(PayoutDialog)
+)
+async def flow_cancel_handler(
+    query: CallbackQuery, t: Translator, payouts: PayoutService, state: FSMContext
+) -> None:
+    await _abandon(state, payouts, _chat(query), query.from_user.id)
+    await show(query, t("payreq.cancelled"))
+    await query.answer()
+
+
+@router.callback_query(PayoutFlow.filter())
+async def flow_stale_handler(query: CallbackQuery, t: Translator) -> None:
+    """A dialog button pressed by someone else, or after the dialog moved on."""
+    await _not_active(query, t)
+
+
+@router.callback_query(PayoutConfirm.filter(F.action == PayoutConfirmAction.CANCEL))
+async def confirmation_cancel_handler(
+    query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
+    outcome = await payouts.cancel(callback_data.token, _chat(query), query.from_user.id)
+    await _report(Press(query), t, outcome, state)
+
+
+@router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
+async def confirm_handler(
+    query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
+    """✅ Confirm, and 🔄 Check again after an unknown outcome (which never re-sends)."""
+    press = Press(query)
+
+    async def sending() -> None:  # the claim is won: stop the spinner, take the buttons away
+        await press.answer()
+        await show(query, t("payreq.sending"))
+
+    token, chat_id = callback_data.token, _chat(query)
+    outcome = await payouts.confirm(token, chat_id, query.from_user.id, on_claimed=sending)
+    await _report(press, t, outcome, state)
+
+
+@router.message(Command("cancel"), StateFilter(PayoutDialog))
+async def cancel_handler(
+    message: Message, t: Translator, payouts: PayoutService, state: FSMContext
+) -> None:
+    """/cancel inside the payout dialog also cancels its pending confirmation."""
+    await _abandon(state, payouts, message.chat.id, _user(message))
+    await message.answer(t("cancel.done"))
+
+
+# --- helpers ---
+
+
+async def _menu(bot: Bot, chat_id: int, t: Translator, offer: Offer, state: FSMContext) -> None:
+    if offer.status is Step.OK and offer.account is not None:
+        titles = {str(m.id): m.title for m in offer.methods}
+        await state.set_state(PayoutDialog.choosing_method)
+        await state.set_data({"account_id": offer.account.id, "titles": titles})
+    text, markup = payout_views.menu(t, offer)
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def _confirming(state: FSMContext, payouts: PayoutService, offer: Offer) -> None:
+    """Before the confirmation is sent: from then on, its buttons must work."""
+    assert offer.request is not None
+    await payouts.shown(offer.request.token)
+    await state.set_state(PayoutDialog.confirming)
+    await state.update_data(token=offer.request.token)
+
+
+async def _abandon(state: FSMContext, payouts: PayoutService, chat_id: int, user_id: int) -> None:
+    token = (await state.get_data()).get("token")
+    await state.clear()
+    if token:
+        await payouts.cancel(token, chat_id, user_id)
+
+
+async def _report(press: Press, t: Translator, outcome: Outcome, state: FSMContext) -> None:
+    if outcome.error is not None:  # the re-check failed: nothing changed, may press again
+        return await press.answer(visible_text(explain(t, outcome.error))[:200], alert=True)
+    alert = payout_views.alert(t, outcome)
+    if alert is not None:
+        return await press.answer(alert, alert=True)
+    if outcome.request and (await state.get_data()).get("token") == outcome.request.token:
+        await state.clear()
+    await press.answer()
+    await show(press.query, *payout_views.outcome(t, outcome))
+
+
+async def _not_active(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(visible_text(t("payreq.not_active")), show_alert=True)
+
+
+def _ids(data: PayoutFlow) -> tuple[int, int]:
+    return data.account_id, data.method_id
+
+
+def _minutes(payouts: PayoutService) -> int:
+    return math.ceil(payouts.confirm_ttl / 60)
+
+
+def _chat(query: CallbackQuery) -> int:
+    return query.message.chat.id if query.message else query.from_user.id
+
+
+def _user(message: Message) -> int:
+    return message.from_user.id if message.from_user else 0

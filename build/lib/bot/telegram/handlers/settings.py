@@ -1,0 +1,55 @@
+"""/settings: each notification kind with an inline on/off toggle, per chat.
+
+The toggles are read by the sender when it sends, so turning a kind off also silences what
+is already queued. In groups only administrators may change them (CHAT_ADMIN).
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Html, Translator
+from bot.storage.chats import Chat, ChatRepo, NotificationKind
+from bot.telegram.callbacks import NotifyToggle
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
+from bot.telegram.replies import show
+
+router = Router(name=__name__)
+
+
+def settings_keyboard(t: Translator, chat: Chat | None) -> InlineKeyboardMarkup:
+    """One button per kind showing its state; pressing it asks for the opposite."""
+    wanted = chat.notifications if chat else frozenset(NotificationKind)
+    builder = InlineKeyboardBuilder()
+    for kind in NotificationKind:
+        on = kind in wanted
+        text = t("settings.on" if on else "settings.off", name=_name(t, kind))
+        builder.button(text=text, callback_data=NotifyToggle(kind=kind, on=not on))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _name(t: Translator, kind: NotificationKind) -> Html:
+    return t(f"settings.kind.{kind.value}")
+
+
+@router.message(Command("settings"), flags=CHAT_ADMIN)
+async def settings_handler(message: Message, t: Translator, chat_row: Chat | None) -> None:
+    await message.answer(t("settings.text"), reply_markup=settings_keyboard(t, chat_row))
+
+
+@router.callback_query(NotifyToggle.filter(), flags=CHAT_ADMIN)
+async def toggle_handler(
+    query: CallbackQuery, callback_data: NotifyToggle, t: Translator, chats: ChatRepo
+) -> None:
+    if query.message is None:  # too old: Telegram no longer says which chat it was
+        await query.answer(t("fallback.stale_button"), show_alert=True)
+        return
+    chat_id = query.message.chat.id
+    await chats.set_notification(chat_id, callback_data.kind, callback_data.on)
+    await show(query, t("settings.text"), settings_keyboard(t, await chats.get(chat_id)))
+    saved = "settings.saved_on" if callback_data.on else "settings.saved_off"
+    await query.answer(t(saved, name=_name(t, callback_data.kind)))

@@ -1,0 +1,61 @@
+"""/unlink: remove a linked account after an inline confirmation."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Translator
+from bot.services.accounts import AccountService
+from bot.telegram import keyboards
+from bot.telegram.callbacks import Unlink, UnlinkAction
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
+from bot.telegram.replies import show
+
+router = Router(name=__name__)
+
+
+@router.message(Command("unlink"), flags=CHAT_ADMIN)
+async def unlink_handler(message: Message, t: Translator, accounts: AccountService) -> None:
+    linked = await accounts.accounts(message.chat.id)
+    if not linked:
+        await message.answer(t("accounts.none"))
+    elif len(linked) == 1:
+        account = linked[0]
+        text = t("unlink.confirm", account=keyboards.account_label(account))
+        await message.answer(text, reply_markup=keyboards.unlink_confirm(account.id, t))
+    else:
+        await message.answer(t("unlink.pick"), reply_markup=keyboards.unlink_pick(linked, t))
+
+
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.PICK), flags=CHAT_ADMIN)
+async def unlink_pick_handler(
+    query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
+) -> None:
+    account = await accounts.account(_chat_id(query), callback_data.account_id)
+    if account is None:
+        await query.answer(t("accounts.gone"), show_alert=True)
+        return
+    text = t("unlink.confirm", account=keyboards.account_label(account))
+    await show(query, text, keyboards.unlink_confirm(account.id, t))
+    await query.answer()
+
+
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM), flags=CHAT_ADMIN)
+async def unlink_confirm_handler(
+    query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
+) -> None:
+    removed = await accounts.unlink(_chat_id(query), callback_data.account_id)
+    await show(query, t("unlink.done" if removed else "accounts.gone"))
+    await query.answer()
+
+
+@router.callback_query(Unlink.filter(F.action == UnlinkAction.CANCEL), flags=CHAT_ADMIN)
+async def unlink_cancel_handler(query: CallbackQuery, t: Translator) -> None:
+    await show(query, t("unlink.cancelled"))
+    await query.answer()
+
+
+def _chat_id(query: CallbackQuery) -> int:
+    return query.message.chat.id if query.message else query.from_user.id

@@ -1,0 +1,120 @@
+"""Presenters of the payout flow: the service's offers and outcomes → (HTML text, keyboard).
+
+Wallets are shown in full only in the confirmation (the user must be able to check what they
+typed); everywhere else masked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from bot.i18n import Html, Translator
+from bot.services.payout_models import Offer, Outcome, Result, Step
+from bot.telegram import payout_keyboards
+from bot.telegram.render import mask_wallet, money, short
+from bot.telegram.replies import visible_text
+from bot.telegram.views import Rendered, header
+
+_REFUSALS = {
+    Step.NO_METHODS: "payreq.no_methods",
+    Step.METHOD_GONE: "payreq.method_gone",
+    Step.NOT_OWNER: "payreq.not_owner",
+    Step.GONE: "accounts.gone",
+}
+_OUTCOMES = {
+    Result.KEY_REJECTED: "error.key_rejected",
+    Result.METHOD_GONE: "payreq.method_gone",
+    Result.UNAVAILABLE: "payreq.unavailable",
+    Result.NOT_CREATED: "payreq.not_created",
+    Result.EXPIRED: "payreq.expired",
+    Result.CANCELLED: "payreq.cancelled",
+    Result.STALE: "payreq.not_active",
+}
+_ALERTS = {
+    Result.IN_PROGRESS: "payreq.in_progress",
+    Result.NOT_YOURS: "payreq.not_yours",
+    Result.STALE: "payreq.not_active",
+}
+
+
+def menu(t: Translator, offer: Offer) -> Rendered:
+    """The methods to pick from, or why there is nothing to pick."""
+    if offer.status is not Step.OK or offer.account is None:
+        return refusal(t, offer), None
+    text = t("payreq.menu", header=Html(header(t, offer.account)), balance=money(offer.balance))
+    return text, payout_keyboards.methods(offer.account.id, offer.methods, t)
+
+
+def refusal(t: Translator, offer: Offer) -> str:
+    if offer.status is Step.INVALID_WALLET and offer.problem is not None:
+        return t(f"payreq.wallet.{offer.problem.value}")
+    if offer.status is Step.BELOW_MINIMUM and offer.account is not None:
+        return t(
+            "payreq.below_minimum",
+            header=Html(header(t, offer.account)),
+            balance=money(offer.balance),
+            missing=money(offer.missing),
+        )
+    return t(_REFUSALS.get(offer.status, "accounts.gone"))
+
+
+def ask_wallet(
+    t: Translator, account_id: int, method_id: int, title: str, last: str | None
+) -> Rendered:
+    text = t("payreq.ask_wallet", method=short(title, 60))
+    return text, payout_keyboards.wallet(account_id, method_id, last, t)
+
+
+def confirmation(t: Translator, offer: Offer, minutes: int) -> Rendered:
+    request, account = offer.request, offer.account
+    assert request is not None and account is not None
+    text = t(
+        "payreq.confirm",
+        header=Html(header(t, account)),
+        method=short(request.method_title, 60),
+        wallet=request.wallet,
+        amount=money(request.amount),
+        commission=money(request.commission),
+        minutes=minutes,
+    )
+    return text, payout_keyboards.confirm(request.token, t)
+
+
+def outcome(t: Translator, result: Outcome) -> Rendered:
+    """What the confirmation message becomes once the press was decided."""
+    request = result.request
+    if result.result in (Result.REQUESTED, Result.RECONCILED) and request is not None:
+        text = t(
+            "payreq.requested",
+            id=result.payout_id,
+            amount=money(request.amount),
+            method=short(request.method_title, 60),
+            wallet=mask_wallet(request.wallet),
+        )
+        if result.result is Result.RECONCILED:
+            text = Html(f"{text}\n{t('payreq.reconciled_note')}")
+        return text, None
+    if result.result is Result.UNKNOWN and request is not None:
+        return t("payreq.unknown"), payout_keyboards.check_again(request.token, t)
+    if result.result is Result.REFUSED:
+        return t("payreq.refused", detail=short(result.detail, 300)), None
+    if result.result is Result.BELOW_MINIMUM:
+        return t("payreq.now_below_minimum", missing=_amount(result.detail)), None
+    return t(_OUTCOMES.get(result.result, "payreq.not_active")), None
+
+
+def alert(t: Translator, result: Outcome) -> str | None:
+    """A press that changes nothing (someone else's, a second tap): an alert, not an edit."""
+    key = _ALERTS.get(result.result)
+    if key is not None:
+        return visible_text(t(key))[:200]
+    if result.replay:
+        return visible_text(outcome(t, result)[0])[:200]
+    return None
+
+
+def _amount(text: str) -> str:
+    try:
+        return money(Decimal(text))
+    except InvalidOperation:
+        return text
