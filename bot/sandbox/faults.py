@@ -46,11 +46,14 @@ def _gone(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _wait(request: web.Request, stopping: asyncio.Event, seconds: float | None) -> None:
-    """Sleep `seconds` (None: forever) or until the client left or the server stops."""
+async def _wait(
+    request: web.Request, stopping: asyncio.Event, seconds: float | None, *, stay: bool = False
+) -> None:
+    """Sleep `seconds` (None: forever) or until the client left (unless `stay`: a site that
+    keeps working after the client gave up) or the server stops."""
     loop = asyncio.get_running_loop()
     deadline = None if seconds is None else loop.time() + seconds
-    while not stopping.is_set() and not _gone(request):
+    while not stopping.is_set() and (stay or not _gone(request)):
         left = HANG_POLL if deadline is None else min(HANG_POLL, deadline - loop.time())
         if left <= 0:
             return
@@ -96,7 +99,7 @@ async def respond(
         assert isinstance(full.body, bytes)
         return web.Response(body=full.body[: len(full.body) // 2], content_type=shape.content_type)
     if mode == "slow":
-        await _wait(request, stopping, rule.delay)
+        await _wait(request, stopping, rule.delay, stay=rule.keep_working)
         return normal() if done is None else done
     if mode == "hang":
         await _wait(request, stopping, None)  # until the client gives up or the server stops

@@ -6,10 +6,12 @@ typed); everywhere else masked.
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal, InvalidOperation
 
 from bot.i18n import Html, Translator
 from bot.services.payout_models import Offer, Outcome, Result, Step
+from bot.storage.payouts import PayoutRequest
 from bot.telegram import payout_keyboards
 from bot.telegram.render import mask_wallet, money, short
 from bot.telegram.replies import visible_text
@@ -25,7 +27,9 @@ _OUTCOMES = {
     Result.KEY_REJECTED: "error.key_rejected",
     Result.METHOD_GONE: "payreq.method_gone",
     Result.UNAVAILABLE: "payreq.unavailable",
-    Result.NOT_CREATED: "payreq.not_created",
+    Result.NOT_SENT: "payreq.not_sent",
+    Result.CHECKING: "payreq.checking",
+    Result.BAD_WALLET: "payreq.bad_wallet",
     Result.EXPIRED: "payreq.expired",
     Result.CANCELLED: "payreq.cancelled",
     Result.STALE: "payreq.not_active",
@@ -80,8 +84,9 @@ def confirmation(t: Translator, offer: Offer, minutes: int) -> Rendered:
     return text, payout_keyboards.confirm(request.token, t)
 
 
-def outcome(t: Translator, result: Outcome) -> Rendered:
-    """What the confirmation message becomes once the press was decided."""
+def outcome(t: Translator, result: Outcome, minutes: int = 5) -> Rendered:
+    """What the confirmation message becomes once the press was decided (`minutes`: the
+    validity of a new confirmation)."""
     request = result.request
     if result.result in (Result.REQUESTED, Result.RECONCILED) and request is not None:
         text = t(
@@ -94,13 +99,34 @@ def outcome(t: Translator, result: Outcome) -> Rendered:
         if result.result is Result.RECONCILED:
             text = Html(f"{text}\n{t('payreq.reconciled_note')}")
         return text, None
-    if result.result is Result.UNKNOWN and request is not None:
-        return t("payreq.unknown"), payout_keyboards.check_again(request.token, t)
+    if result.result is Result.NOT_CREATED:
+        return t("payreq.not_created", hours=result.detail or "48"), None
+    if result.result is Result.BUSY and result.pending is not None:
+        return busy(t, result.pending), None
+    if result.result is Result.CHANGED and result.offer is not None and request is not None:
+        text, markup = confirmation(t, result.offer, minutes)
+        assert result.offer.request is not None
+        note = t("payreq.changed", amount=money(result.offer.request.amount),
+                 old=money(request.amount))  # fmt: skip
+        return Html(f"{note}\n\n{text}"), markup
     if result.result is Result.REFUSED:
         return t("payreq.refused", detail=short(result.detail, 300)), None
     if result.result is Result.BELOW_MINIMUM:
         return t("payreq.now_below_minimum", missing=_amount(result.detail)), None
     return t(_OUTCOMES.get(result.result, "payreq.not_active")), None
+
+
+def busy(t: Translator, pending: PayoutRequest) -> str:
+    """Names the request in flight for the same key (no wallet: it may be another chat's)."""
+    since = pending.submitted_at or pending.claimed_at or 0
+    return t(
+        "payreq.busy",
+        state=Html(t(f"payreq.busy.{pending.state.value}")),
+        request=f"#{pending.id}",
+        started=time.strftime("%Y-%m-%d %H:%M", time.gmtime(since)),
+        amount=money(pending.amount),
+        method=short(pending.method_title, 60),
+    )
 
 
 def alert(t: Translator, result: Outcome) -> str | None:

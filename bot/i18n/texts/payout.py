@@ -76,7 +76,6 @@ TEXTS: dict[str, Text] = {
         ),
     ),
     "payreq.confirm_button": Text(en="✅ Confirm", ru="✅ Подтвердить"),
-    "payreq.check_button": Text(en="🔄 Check again", ru="🔄 Проверить ещё раз"),
     "payreq.sending": Text(
         en="⏳ Sending the payout request to the site…", ru="⏳ Отправляю заявку на выплату…"
     ),
@@ -108,18 +107,44 @@ TEXTS: dict[str, Text] = {
         ru="❌ Обменник недоступен, поэтому ничего не запрошено. Попробуйте /payout через минуту.",
     ),
     "payreq.not_created": Text(
-        en="❌ The site did not answer, and no such request appeared in its payout list: "
-        "nothing was created. You can try /payout again.",
-        ru="❌ Сайт не ответил, и такой заявки нет в его списке выплат: ничего не создано. "
-        "Можно попробовать /payout ещё раз.",
+        en="❌ The site did not answer clearly, and I checked its payout list for {hours} h: "
+        "the request never appeared, so it was not created. You can try /payout again.",
+        ru="❌ Сайт не дал ясного ответа, и я проверял его список выплат {hours} ч: заявка так "
+        "и не появилась, значит, она не создана. Можно попробовать /payout ещё раз.",
     ),
-    "payreq.unknown": Text(
-        en="⚠️ The site did not answer and its payout list could not be read, so I do not know "
-        "yet whether the request was created. Do not request again: check /payouts in a few "
-        "minutes or press “Check again”.",
-        ru="⚠️ Сайт не ответил, а список выплат прочитать не удалось, поэтому пока неизвестно, "
-        "создана ли заявка. Не запрашивайте повторно: проверьте /payouts через несколько минут "
-        "или нажмите «Проверить ещё раз».",
+    "payreq.checking": Text(
+        en="⏳ The site has not answered yet; I'm checking whether the payout was created — "
+        "don't request another one. I will write here as soon as I know.",
+        ru="⏳ Сайт пока не ответил; я проверяю, создана ли выплата, — не запрашивайте ещё "
+        "одну. Напишу сюда, как только узнаю.",
+    ),
+    "payreq.busy": Text(
+        en="⏳ Another payout request for this key is still {state}: request {request} of "
+        "{started} UTC ({amount} via {method}). Nothing was sent now; wait for its result.",
+        ru="⏳ Другая заявка на выплату по этому ключу ещё {state}: заявка {request} от "
+        "{started} UTC ({amount}, {method}). Сейчас ничего не отправлено; дождитесь её итога.",
+    ),
+    "payreq.busy.submitting": Text(en="being sent", ru="отправляется"),
+    "payreq.busy.checking": Text(
+        en="being checked on the site", ru="проверяется на сайте"
+    ),
+    "payreq.changed": Text(
+        en="⚠️ The amounts changed since the confirmation: you would now receive <b>{amount}</b> "
+        "instead of {old}. Nothing was sent. Check the new figures:",
+        ru="⚠️ Суммы изменились с момента подтверждения: теперь вы получите <b>{amount}</b> "
+        "вместо {old}. Ничего не отправлено. Проверьте новые цифры:",
+    ),
+    "payreq.bad_wallet": Text(
+        en="❌ The stored wallet number cannot be read, so nothing was sent. Start again with "
+        "/payout.",
+        ru="❌ Сохранённый номер кошелька не читается, поэтому ничего не отправлено. Начните "
+        "заново: /payout.",
+    ),
+    "payreq.not_sent": Text(
+        en="❌ The bot stopped before the request left, so nothing was requested. You can try "
+        "/payout again.",
+        ru="❌ Бот остановился до отправки заявки, поэтому ничего не запрошено. Можно "
+        "попробовать /payout ещё раз.",
     ),
     "payreq.expired": Text(
         en="⌛ This confirmation expired. Nothing was requested: /payout",
