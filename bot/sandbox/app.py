@@ -46,8 +46,9 @@ Fault modes: api_disabled, method_not_supported, error_text ("text"), http_500, 
 http_429 ("retry_after" → Retry-After), html ("status" 200|503), garbage (non-JSON bytes),
 truncated (half of the answer), empty, null, slow ("delay" seconds, then the answer),
 hang (no answer until the client gives up), drop (connection closed, no answer), huge
-("size_mb", default 5). With "after_processing": true the request is performed first
-(add_payout creates the payout), then the fault is sent: a lost answer.
+("size_mb", default 5), no_id (the request is performed, then `{"error":0,"error_text":
+"Payout request created"}` without the id). With "after_processing": true the request is
+performed first (add_payout creates the payout), then the fault is sent: a lost answer.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ SHAPE_CHOICES: dict[str, tuple[Any, ...]] = {
 }
 FAULT_MODES = frozenset({
     "api_disabled", "method_not_supported", "error_text", "http_500", "http_502", "http_429",
-    "html", "garbage", "truncated", "empty", "null", "slow", "hang", "drop", "huge",
+    "html", "garbage", "truncated", "empty", "null", "slow", "hang", "drop", "huge", "no_id",
 })  # fmt: skip
 
 

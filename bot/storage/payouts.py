@@ -351,8 +351,8 @@ class PayoutRepo:
 
     def _request(self, row: aiosqlite.Row) -> PayoutRequest:
         try:
-            wallet = self._vault.decrypt(row["wallet_enc"])
-        except (DecryptionError, TypeError):
+            wallet = self._vault.decrypt(row["wallet_enc"]) if row["wallet_enc"] else ""
+        except DecryptionError:
             wallet = ""  # never submitted: an empty or invalid wallet stops the flow
         return PayoutRequest(
             id=row["id"],

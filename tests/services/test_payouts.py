@@ -388,3 +388,105 @@ async def test_no_wallet_in_logs(world: World, caplog: pytest.LogCaptureFixture)
     assert any("checking" in line for line in ours)
     assert not [line for line in ours if WALLET[:8] in line]
     assert WALLET not in repr(request)
+
+
+# --- the guards at Confirm: one request per key, no lower amount, a readable wallet ---
+
+
+async def second_chat(db: Database, vault: KeyVault, world: World, chat: int = 7007) -> Account:
+    """The same key linked in another chat (by another user)."""
+    await ChatRepo(db).ensure(chat, "private")
+    creds = Credentials(world.account.site, ALICE)
+    return await AccountRepo(db, vault).add(chat, creds, linked_by=chat)
+
+
+async def test_the_same_key_in_two_chats_pressed_at_once_sends_one_request(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    other = await second_chat(db, vault, world)
+    mine = await world.confirmation()
+    offer = await world.service.prepare(7007, 7007, other.id, 1, WALLET)
+    assert offer.request is not None
+    await world.service.shown(offer.request.token)
+    outcomes = await asyncio.gather(
+        world.service.confirm(mine.token, CHAT, USER),
+        world.service.confirm(offer.request.token, 7007, 7007),
+    )
+    results = sorted(o.result for o in outcomes)
+    assert results == sorted([Result.REQUESTED, Result.BUSY]) or Result.BELOW_MINIMUM in results
+    assert await world.add_payout_calls() == 1
+
+
+async def test_a_key_being_checked_refuses_new_confirmations_everywhere(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    first = await world.confirmation()
+    await world.fault(mode="drop", count=1)
+    assert (await world.service.confirm(first.token, CHAT, USER)).result is Result.CHECKING
+    other = await second_chat(db, vault, world)
+    for chat, account_id in ((CHAT, world.account.id), (7007, other.id)):
+        offer = await world.service.prepare(chat, chat, account_id, 1, WALLET)
+        assert offer.request is not None
+        await world.service.shown(offer.request.token)
+        busy = await world.service.confirm(offer.request.token, chat, chat)
+        assert busy.result is Result.BUSY and busy.pending is not None
+        assert busy.pending.token == first.token and busy.pending.state is State.CHECKING
+    assert await world.add_payout_calls() == 1
+
+
+async def test_the_database_allows_one_claim_per_key(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    """Two processes on one database: both pass every check, the claim decides."""
+    other = await second_chat(db, vault, world)
+    mine = await world.confirmation()
+    offer = await world.service.prepare(7007, 7007, other.id, 1, WALLET)
+    assert offer.request is not None
+    await world.service.shown(offer.request.token)
+    repo_a, repo_b = PayoutRepo(db, vault), PayoutRepo(db, vault)
+    assert await repo_a.claim(mine, USER, world.clock()) is Claim.WON
+    assert await repo_b.claim(offer.request, 7007, world.clock()) is Claim.BUSY
+    assert await repo_b.claim(mine, USER, world.clock()) is Claim.LOST
+
+
+async def test_a_raised_commission_sends_nothing_and_offers_the_new_figures(world: World) -> None:
+    request = await world.confirmation()
+    methods = [{"id": 1, "title": "USDT TRC20", "comission": "2.50", "currency_code": "USDT"}]
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"methods": methods})
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.CHANGED and outcome.offer and outcome.offer.request
+    fresh = outcome.offer.request
+    assert (fresh.amount, fresh.commission) == (Decimal("54.85"), Decimal("2.50"))
+    assert await world.add_payout_calls() == 0
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CANCELLED
+    done = await world.service.confirm(fresh.token, CHAT, USER)
+    assert done.result is Result.REQUESTED and await world.add_payout_calls() == 1
+
+
+@pytest.mark.parametrize("stored_wallet", ["not-a-fernet-token", None])
+async def test_an_unreadable_or_empty_wallet_stops_the_flow(
+    world: World, stored_wallet: str | None
+) -> None:
+    request = await world.confirmation()
+    await world.db.execute(
+        "UPDATE payout_requests SET wallet_enc = ? WHERE token = ?", (stored_wallet, request.token)
+    )
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.BAD_WALLET
+    assert await world.add_payout_calls() == 0
+    assert await world.audit() == ["bad_wallet"]
+
+
+async def test_shutdown_during_add_payout_hands_it_to_the_checks(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="slow", delay=5, count=1)
+    task = asyncio.create_task(world.service.confirm(request.token, CHAT, USER))
+    for _ in range(200):  # until the request reached the site
+        if await world.add_payout_calls():
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await world.state(request) is State.CHECKING
+    await world.service.drain()  # nothing in flight any more: returns at once
