@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 
+from bot.services.admin import AdminService
 from bot.services.payout_models import Result
 from bot.storage.payouts import State
 from tests.services.test_payouts import ALICE, CHAT, USER, World
@@ -89,3 +90,13 @@ async def test_a_failed_announcement_is_retried(world: World) -> None:
     await world.later(60)
     assert attempts == [Result.NOT_CREATED, Result.NOT_CREATED]
     assert await world.later(120) == 0  # delivered: done
+
+
+async def test_admin_lists_the_requests_being_checked(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="drop", count=1)
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CHECKING
+    await world.later(15)
+    [listed] = (await AdminService(world.db, []).report()).payouts_in_flight
+    assert (listed.id, listed.state, listed.checks) == (request.id, State.CHECKING, 1)
+    assert listed.site == world.account.site and listed.since <= world.clock.now - 15

@@ -31,6 +31,16 @@ TEXTS: dict[str, Text] = {
         en="\n<b>Outbox</b>: {pending} pending (oldest {oldest}), {dropped} dropped",
         ru="\n<b>Очередь уведомлений</b>: ждут {pending} (старейшее {oldest}), отброшено {dropped}",
     ),
+    "admin.payouts_title": Text(
+        en="\n<b>Payout requests being sent or checked</b>: {count}",
+        ru="\n<b>Заявки на выплату в отправке или на проверке</b>: {count}",
+    ),
+    "admin.payout": Text(
+        en="#{id} · {site} · chat {chat} · {state} for {age} · {checks} check(s)",
+        ru="#{id} · {site} · чат {chat} · {state} уже {age} · проверок: {checks}",
+    ),
+    "admin.payout_state.submitting": Text(en="sending", ru="отправляется"),
+    "admin.payout_state.checking": Text(en="being checked", ru="проверяется"),
     "admin.state.ok": Text(en="ok", ru="в порядке"),
     "admin.state.degraded": Text(en="degraded", ru="частично с ошибками"),
     "admin.state.down": Text(en="down", ru="не отвечает"),
