@@ -109,6 +109,13 @@ class Result(StrEnum):
     STALE = "stale"  # no such confirmation in this chat
 
 
+# What a request ended as (done or failed after a claim): the chat must learn it.
+FINAL = frozenset({
+    Result.REQUESTED, Result.RECONCILED, Result.REFUSED, Result.KEY_REJECTED,
+    Result.UNAVAILABLE, Result.NOT_SENT, Result.NOT_CREATED,
+})  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     result: Result

@@ -163,3 +163,16 @@ async def test_the_final_message_arrives_through_429(harness: Harness) -> None:
     done = await edited(h, confirmation, "Payout #")
     assert f"Payout #{await newest_payout_id(h)} requested" in done.text
     assert h.fake.count_429 == 2 and await add_payouts(h) == 1
+
+
+async def test_a_lost_edit_falls_back_to_a_new_message(harness: Harness) -> None:
+    h = harness
+    await h.start_bot()
+    confirmation = await to_confirmation(h)
+    gone = "Bad Request: message to edit not found"
+    h.fake.fail_next("editMessageText", 400, gone, count=2)  # "sending…" and the result
+    mark = h.fake.revision
+    await press(h, confirmation, CONFIRM)
+    done = await h.fake.wait_for_text(h.chat.id, "Payout #", since=mark)
+    assert done.message_id != confirmation.message_id
+    assert f"Payout #{await newest_payout_id(h)} requested" in done.text

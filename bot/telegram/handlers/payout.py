@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
-from bot.services.payout_models import Offer, Outcome, Result, Step
+from bot.services.payout_models import FINAL, Offer, Outcome, Result, Step
 from bot.services.payouts import PayoutService
 from bot.telegram import payout_keyboards, payout_views
 from bot.telegram.callbacks import (
@@ -248,7 +248,7 @@ async def _report(
     message = press.query.message
     chat_id = message.chat.id if message else press.query.from_user.id
     delivered = await deliver(bot, chat_id, message.message_id if message else None, text, markup)
-    if not delivered and request is not None and outcome.result is not Result.CHECKING:
+    if not delivered and request is not None and outcome.result in FINAL:
         await payouts.undelivered(request)  # the reconciler tells the chat later
 
 
