@@ -192,7 +192,8 @@ class PayoutChecks:
             payouts = await self._api.get_payouts(creds, start_time=int(since))
         except ExchangerError as exc:
             return None, type(exc).__name__
-        return created_by(request, payouts, since), ""
+        taken = await self._repo.taken_payout_ids(request)
+        return created_by(request, payouts, since, taken), ""
 
     async def _found(
         self, request: PayoutRequest, payout: Payout, announce: bool

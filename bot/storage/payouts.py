@@ -270,6 +270,17 @@ class PayoutRepo:
             await self._audit(conn, request, request.user_id, now, "checked", None, detail)
         return True
 
+    async def taken_payout_ids(self, request: PayoutRequest) -> frozenset[int]:
+        """Site payouts already attributed to other requests of the same account or key."""
+        rows = await self._db.fetch_all(
+            "SELECT o.payout_id FROM payout_requests o, payout_requests r "
+            "WHERE r.id = ? AND o.id != r.id AND o.payout_id IS NOT NULL AND "
+            "(o.account_id = r.account_id OR (o.key_site, o.key_fingerprint) = "
+            "(r.key_site, r.key_fingerprint))",
+            (request.id,),
+        )
+        return frozenset(int(row[0]) for row in rows)
+
     async def due(self, now: float, stale_before: float, limit: int = 100) -> list[PayoutRequest]:
         """What the reconciler must look at: checks that are due, submissions gone stale (a
         crash, a kill), and results the chat has not been told yet."""

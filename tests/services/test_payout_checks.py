@@ -100,3 +100,16 @@ async def test_admin_lists_the_requests_being_checked(world: World) -> None:
     [listed] = (await AdminService(world.db, []).report()).payouts_in_flight
     assert (listed.id, listed.state, listed.checks) == (request.id, State.CHECKING, 1)
     assert listed.site == world.account.site and listed.since <= world.clock.now - 15
+
+
+async def test_a_payout_found_for_one_request_is_not_taken_by_the_next(world: World) -> None:
+    first = await world.confirmation()
+    assert (await world.service.confirm(first.token, CHAT, USER)).result is Result.REQUESTED
+    # The same amount again, a minute later (the site's list still shows the first payout).
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"balance": "57.35"})
+    world.clock.now += 60
+    second = await world.confirmation()
+    await world.fault(mode="drop", count=1)  # lost before the site saw it
+    assert (await world.service.confirm(second.token, CHAT, USER)).result is Result.CHECKING
+    await world.later(15)
+    assert await world.state(second) is State.CHECKING and world.announced == []
