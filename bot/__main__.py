@@ -31,6 +31,7 @@ from bot.logging_setup import Redactor, setup_logging
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
+from bot.services.payout_models import PayoutTimings
 from bot.services.payouts import PayoutService
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
@@ -48,6 +49,7 @@ from bot.telegram.middlewares.i18n import I18nMiddleware
 from bot.telegram.middlewares.inflight import InFlightMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.payout_delivery import announcer
 
 log = logging.getLogger("bot")
 # Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
@@ -106,6 +108,17 @@ def make_dispatcher(
 ) -> Dispatcher:
     chats = ChatRepo(db)
     repo = AccountRepo(db, vault)
+    payouts = PayoutService(
+        api,
+        repo,
+        PayoutRepo(db, vault),
+        confirm_ttl=settings.payout_confirm_ttl,
+        timings=PayoutTimings(
+            request_deadline=settings.payout_request_timeout,
+            hook_timeout=min(5.0, settings.payout_request_timeout),
+            check_schedule=settings.payout_check_schedule,
+        ),
+    )
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,
@@ -113,18 +126,21 @@ def make_dispatcher(
         accounts=AccountService(api, repo, settings.exchanger_url),
         reports=ReportService(api, repo),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
-        payouts=PayoutService(
-            api,
-            repo,
-            PayoutRepo(db, vault),
-            confirm_ttl=settings.payout_confirm_ttl,
-            # An add_payout still running after this is impossible (pool + write + read).
-            stale_after=3 * settings.http_timeout + 60,
-        ),
+        payouts=payouts,
     )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
+    # --- payout reconciliation (issue 10): requests left submitting or checking are picked up
+    # at start and on their schedule; at shutdown an add_payout in flight ends (within its
+    # deadline) before anything else closes, then the in-flight updates, then the checks.
+    async def start_payout_checks(bot: Bot) -> None:
+        await payouts.checks.start(announcer(bot))
+
+    dp.startup.register(start_payout_checks)
+    dp.shutdown.register(payouts.drain)
     dp.shutdown.register(inflight.drain)
+    dp.shutdown.register(payouts.checks.stop)
+    # --- end of payout reconciliation
     dp.update.outer_middleware(ContextMiddleware(chats))
     dp.update.outer_middleware(I18nMiddleware())  # after the chat row: its language wins
     # Inner middlewares run in this order: delete a key first, then admins only, then throttle.

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.payout_models import DEFAULT_CHECK_SCHEDULE
+
 OFFICIAL_BOT_API = "https://api.telegram.org"
 # The BOT_TOKEN line of .env.example: well-formed, so it must be refused by name.
 PLACEHOLDER_TOKEN = "123456789:replace-with-your-bot-token"
@@ -57,6 +59,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=29.0, gt=0, le=30)
     http_timeout: float = Field(default=20.0, gt=0, le=300)
     throttle_seconds: float = Field(default=2.0, ge=0)
+    payout_request_timeout: float = Field(default=30.0, gt=0, le=300)
+    payout_check_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_CHECK_SCHEDULE
 
     @field_validator("bot_token")
     @classmethod
@@ -86,6 +90,18 @@ class Settings(BaseSettings):
     @classmethod
     def _check_api_url(cls, url: str | None) -> str | None:
         return _check_base_url(url) if url else None
+
+    @field_validator("payout_check_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("payout_check_schedule")
+    @classmethod
+    def _check_schedule(cls, offsets: tuple[float, ...]) -> tuple[float, ...]:
+        if not offsets or any(b <= a for a, b in zip((0.0, *offsets), offsets, strict=False)):
+            raise ValueError("expected increasing positive seconds, e.g. 15,60,300")
+        return offsets
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -13,6 +13,8 @@ and a single second that is still too large is MalformedResponse("response too l
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import math
 import time
@@ -37,6 +39,8 @@ _Item = TypeVar("_Item", Click, Exchange, Payout)
 
 # The request never reached the site.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures before a request is built or a tunnel is open: a write was not sent either.
+_NOT_SENT_OTHER = (httpx.ProxyError, httpx.UnsupportedProtocol)
 _BAD_SITE = (httpx.InvalidURL, UnicodeError)  # UnicodeError: a host that is not valid IDNA
 # The request was sent (maybe processed) and no readable answer came back.
 _NO_ANSWER = (
@@ -76,7 +80,9 @@ class ExchangerApi(Protocol):
         self, creds: Credentials, *, start_time: int | None = None, end_time: int | None = None
     ) -> list[Payout]: ...
 
-    async def add_payout(self, creds: Credentials, method_id: int, account: str) -> int: ...
+    async def add_payout(
+        self, creds: Credentials, method_id: int, account: str, *, deadline: float | None = None
+    ) -> int: ...
 
 
 class OldApiClient:
@@ -148,10 +154,28 @@ class OldApiClient:
         older = await self._window(creds, method, model, low, middle, extra, spent)
         return _newest_first(newer + older)
 
-    async def add_payout(self, creds: Credentials, method_id: int, account: str) -> int:
-        """Request a payout of the whole balance. OutcomeUnknown: read get_payouts, don't retry."""
+    async def add_payout(
+        self, creds: Credentials, method_id: int, account: str, *, deadline: float | None = None
+    ) -> int:
+        """Request a payout of the whole balance, sent once (httpx never re-sends a request:
+        its `retries` only repeat failed connection attempts). `deadline`: seconds for the
+        whole call, connect + write + read (httpx's read timeout is per read).
+
+        Only a request that provably did not reach the site (cannot connect) is
+        ExchangerUnavailable, and only a clear answer is RequestRefused/KeyRejected; anything
+        else — no answer, the deadline, a dropped connection, 5xx, an empty/HTML/ambiguous
+        body, the client closed under the call (shutdown) — is OutcomeUnknown: read
+        get_payouts, never retry."""
         params = {"method_id": method_id, "account": account}
-        return await self._call(creds, "add_payout", params, decode_payout_id, write=True)
+        failure: ExchangerError
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._call(creds, "add_payout", params, decode_payout_id, write=True)
+        except TimeoutError:
+            failure = OutcomeUnknown("add_payout: no answer within the deadline")
+        except RuntimeError as exc:  # httpx: "the client has been closed", a closed stream
+            failure = OutcomeUnknown(f"add_payout: client closed ({type(exc).__name__})")
+        raise failure
 
     async def _call(
         self,
@@ -168,14 +192,19 @@ class OldApiClient:
         try:
             status, headers, body = await self._fetch(creds, method, params)
         except (httpx.HTTPError, *_BAD_SITE) as exc:
-            failure = _transport_error(method, exc)
+            failure = _transport_error(method, exc, write=write)
         else:
             try:
                 return decode(_answer(method, status, headers, body, creds.api_key))
             except (MalformedResponse, ExchangerUnavailable) as exc:
-                if not write or isinstance(exc, OutcomeUnknown) or 300 <= status < 500:
+                if not write or isinstance(exc, OutcomeUnknown):
                     raise
                 failure = OutcomeUnknown(f"{method}: unclear answer to a write ({exc})")
+            except (KeyRejected, RequestRefused) as exc:
+                if not write or not _says_success(body):
+                    raise
+                # {"error": 0, "error_text": "Payout request created"} without an id
+                failure = OutcomeUnknown(f"{method}: success without an id ({type(exc).__name__})")
         raise failure
 
     async def _fetch(
@@ -241,9 +270,22 @@ def _refusal(method: str, status: int, body: bytes, secret: str) -> ExchangerErr
     return ExchangerUnavailable(f"{method}: HTTP {status} without the site's error")
 
 
-def _transport_error(method: str, exc: Exception) -> ExchangerError:
+def _says_success(body: bytes | None) -> bool:
+    """A JSON envelope whose `error` flag says explicitly that there was no error."""
+    try:
+        value = json.loads(body or b"")
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(value, dict) or "error" not in value:
+        return False
+    flag = value["error"]
+    return flag in (0, False) or (isinstance(flag, str) and flag.strip() in ("0", "false"))
+
+
+def _transport_error(method: str, exc: Exception, *, write: bool = False) -> ExchangerError:
     reason = type(exc).__name__
-    if isinstance(exc, _NO_ANSWER):
+    not_sent = (*_NOT_SENT, *_NOT_SENT_OTHER, *_BAD_SITE)
+    if isinstance(exc, _NO_ANSWER) or (write and not isinstance(exc, not_sent)):
         return OutcomeUnknown(f"{method}: no answer ({reason})")
     if isinstance(exc, _BAD_SITE):
         return ExchangerUnavailable(f"{method}: invalid site address")

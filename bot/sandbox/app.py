@@ -19,7 +19,7 @@ Control API (JSON in, JSON out; 400 on bad input, 404 on unknown partner/item)
            "methods"?: [{"id": 1, "title": "USDT TRC20", "comission": "1.00"}],
            "api_enabled"?: bool}                     → {"api_key", "partner_id"}
     GET    /_control/partners/{key}                  → full dump (balance, methods, items)
-    PATCH  /_control/partners/{key} {"balance"?, "min_payout"?, "api_enabled"?}
+    PATCH  /_control/partners/{key} {"balance"?, "min_payout"?, "api_enabled"?, "methods"?}
     POST   /_control/partners/{key}/rotate           → {"api_key": new}; old key dies at once
     POST   /_control/partners/{key}/clicks {fields}  → the created click (with id)
     POST   /_control/partners/{key}/exchanges {fields} → the created exchange (with id);
@@ -38,7 +38,9 @@ Control API (JSON in, JSON out; 400 on bad input, 404 on unknown partner/item)
            "http_method", "method", "key_id", "params" (never the api_key), "fault"}]}
     DELETE /_control/requests                        clear the log (capped at 10,000)
     POST   /_control/faults {"mode", "methods"?: [...], "count"?: N, "after_processing"?,
-           "text"?, "delay"?, "status"?, "retry_after"?, "size_mb"?}   add a rule; the newest
+           "text"?, "delay"?, "status"?, "retry_after"?, "size_mb"?, "keep_working"?}   add a
+           rule ("keep_working": a slow add_payout is performed after the delay even when the
+           client gave up, as a PHP site does); the newest
            matching rule wins; `count` rules expire after N requests
     GET    /_control/faults ; DELETE /_control/faults
     POST   /_control/shape {"envelope": "wrapped"|"wrapped_str"|"bare", "items_as":
@@ -50,8 +52,9 @@ Fault modes: api_disabled, method_not_supported, error_text ("text"), http_500, 
 http_429 ("retry_after" → Retry-After), html ("status" 200|503), garbage (non-JSON bytes),
 truncated (half of the answer), empty, null, slow ("delay" seconds, then the answer),
 hang (no answer until the client gives up), drop (connection closed, no answer), huge
-("size_mb", default 5). With "after_processing": true the request is performed first
-(add_payout creates the payout), then the fault is sent: a lost answer.
+("size_mb", default 5), no_id (the request is performed, then `{"error":0,"error_text":
+"Payout request created"}` without the id). With "after_processing": true the request is
+performed first (add_payout creates the payout), then the fault is sent: a lost answer.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.sandbox.records import Click, Exchange, Partner, Payout, decimal, money
 from bot.sandbox.seed import add_history, seed_demo
-from bot.sandbox.state import FaultRule, SandboxState, key_id
+from bot.sandbox.state import FaultRule, SandboxState, key_id, make_method
 
 MONEY_FIELDS = frozenset({"partner_reward", "pay_amount", "original_amount"})
 T = TypeVar("T")
@@ -124,8 +124,10 @@ class Control:
 
     async def patch_partner(self, request: web.Request) -> web.Response:
         partner, body = self._partner(request), await _body(request)
-        if set(body) - {"balance", "min_payout", "api_enabled"}:
-            raise ValueError("only balance, min_payout and api_enabled can change")
+        if set(body) - {"balance", "min_payout", "api_enabled", "methods"}:
+            raise ValueError("only balance, min_payout, api_enabled and methods can change")
+        if "methods" in body:
+            partner.methods = [make_method(m) for m in body["methods"]]
         partner.balance = money(body.get("balance", partner.balance))
         partner.min_payout = money(body.get("min_payout", partner.min_payout))
         partner.api_enabled = bool(body.get("api_enabled", partner.api_enabled))

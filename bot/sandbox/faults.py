@@ -23,6 +23,8 @@ HTML_PAGE = (
     "<hr><address>nginx</address></body></html>"
 )
 GARBAGE = b"\x00\x9f\xff<?php echo $json; ?>\r\n\x1b[0m\xc3\x28 not json at all"
+# "Success" without the new payout's id: the request is performed first (mode no_id).
+NO_ID = b'{"error":0,"error_text":"Payout request created","data":[]}'
 # A cut add_payout answer, for a write that was not performed.
 CUT_WRITE = b'{"error":0,"error_text":"","data":{"payout_id":'
 HANG_POLL = 0.02
@@ -46,11 +48,14 @@ def _gone(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _wait(request: web.Request, stopping: asyncio.Event, seconds: float | None) -> None:
-    """Sleep `seconds` (None: forever) or until the client left or the server stops."""
+async def _wait(
+    request: web.Request, stopping: asyncio.Event, seconds: float | None, *, stay: bool = False
+) -> None:
+    """Sleep `seconds` (None: forever) or until the client left (unless `stay`: a site that
+    keeps working after the client gave up) or the server stops."""
     loop = asyncio.get_running_loop()
     deadline = None if seconds is None else loop.time() + seconds
-    while not stopping.is_set() and not _gone(request):
+    while not stopping.is_set() and (stay or not _gone(request)):
         left = HANG_POLL if deadline is None else min(HANG_POLL, deadline - loop.time())
         if left <= 0:
             return
@@ -95,7 +100,20 @@ async def respond(
         full = normal() if done is None else done
         assert isinstance(full.body, bytes)
         return web.Response(body=full.body[: len(full.body) // 2], content_type=shape.content_type)
+    if mode == "no_id":
+        if done is None:
+            normal()
+        return web.Response(body=NO_ID, content_type=shape.content_type)
     if mode == "slow":
+        if rule.keep_working:  # a PHP site finishes its work even when the client left
+
+            async def finish() -> web.StreamResponse:
+                await _wait(request, stopping, rule.delay, stay=True)
+                return normal() if done is None else done
+
+            # Shielded: a server that cancels handlers on disconnect (aiohttp's TestServer)
+            # must not stop the work either.
+            return await asyncio.shield(asyncio.ensure_future(finish()))
         await _wait(request, stopping, rule.delay)
         return normal() if done is None else done
     if mode == "hang":

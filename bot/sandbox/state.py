@@ -36,7 +36,7 @@ SHAPE_CHOICES: dict[str, tuple[Any, ...]] = {
 }
 FAULT_MODES = frozenset({
     "api_disabled", "method_not_supported", "error_text", "http_500", "http_502", "http_429",
-    "html", "garbage", "truncated", "empty", "null", "slow", "hang", "drop", "huge",
+    "html", "garbage", "truncated", "empty", "null", "slow", "hang", "drop", "huge", "no_id",
 })  # fmt: skip
 
 
@@ -84,6 +84,7 @@ class FaultRule:
     status: int = 200  # for html (200 or 503)
     retry_after: int = 1  # for http_429
     size_mb: float = 5.0  # for huge
+    keep_working: bool = False  # for slow: finish (add_payout writes) even if the client left
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FaultRule:
@@ -101,6 +102,7 @@ class FaultRule:
         rule.status = int(data.get("status", rule.status))
         rule.retry_after = int(data.get("retry_after", rule.retry_after))
         rule.size_mb = float(data.get("size_mb", rule.size_mb))
+        rule.keep_working = bool(data.get("keep_working", False))
         if rule.count is not None and rule.count < 1:
             raise ValueError("count must be >= 1")
         return rule

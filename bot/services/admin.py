@@ -1,4 +1,5 @@
-"""The operator's view behind /admin: chats, accounts, per-site poll health, outbox backlog.
+"""The operator's view behind /admin: chats, accounts, per-site poll health, outbox backlog,
+payout requests being sent or checked (with their age).
 
 Everything is read from the database (the read connection), so this does not depend on the
 notification engine's in-memory objects. Poll health per site comes from the columns the
@@ -15,13 +16,14 @@ poller keeps on each account:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import aiosqlite
 
 from bot.logging_setup import Redactor
 from bot.storage.db import Database
+from bot.storage.payouts import InFlight, in_flight_requests
 
 MAX_ERROR_CHARS = 120
 
@@ -89,6 +91,7 @@ class AdminReport:
     paused_accounts: int
     sites: list[SiteReport]
     outbox: OutboxBacklog
+    payouts_in_flight: list[InFlight] = field(default_factory=list)  # oldest first
 
     @property
     def inactive_chats(self) -> int:
@@ -120,6 +123,7 @@ class AdminService:
             paused_accounts=_int(accounts, 1),
             sites=await self._site_health(),
             outbox=await self._outbox(now),
+            payouts_in_flight=await in_flight_requests(self._db),
         )
 
     async def _site_health(self) -> list[SiteReport]:

@@ -177,4 +177,40 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_chat_pending ON outbox (chat_id, id) WHERE sent_at IS NULL
         AND dropped_reason IS NULL;
     """,
+    # 3: payout requests under slow, lost and ambiguous answers (issue 10). "unknown" becomes
+    # "checking" (reconciled on a schedule); a request carries its key's site and fingerprint,
+    # and a partial UNIQUE index allows one request in flight per key, across chats and
+    # processes; the confirmation message to edit, its language, the check schedule, and
+    # whether the chat still has to be told the result.
+    """
+    ALTER TABLE payout_requests ADD COLUMN key_site TEXT;
+    ALTER TABLE payout_requests ADD COLUMN key_fingerprint TEXT;
+    ALTER TABLE payout_requests ADD COLUMN claimed_at REAL;
+    ALTER TABLE payout_requests ADD COLUMN message_id INTEGER;
+    ALTER TABLE payout_requests ADD COLUMN language TEXT;
+    ALTER TABLE payout_requests ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE payout_requests ADD COLUMN next_check_at REAL;
+    ALTER TABLE payout_requests ADD COLUMN announce INTEGER NOT NULL DEFAULT 0;
+
+    UPDATE payout_requests SET state = 'checking', next_check_at = 0 WHERE state = 'unknown';
+    UPDATE payout_requests SET claimed_at = submitted_at WHERE claimed_at IS NULL;
+    UPDATE payout_requests SET
+        key_site = (SELECT a.site FROM accounts a WHERE a.id = payout_requests.account_id),
+        key_fingerprint = (SELECT a.key_fingerprint FROM accounts a
+                           WHERE a.id = payout_requests.account_id)
+    WHERE state IN ('submitting', 'checking');
+    -- Older rows in flight for the same key (possible before this version): only the newest
+    -- takes part in the index; the others are still reconciled.
+    UPDATE payout_requests SET key_fingerprint = NULL
+    WHERE state IN ('submitting', 'checking') AND EXISTS (
+        SELECT 1 FROM payout_requests o
+        WHERE o.key_site = payout_requests.key_site
+          AND o.key_fingerprint = payout_requests.key_fingerprint
+          AND o.state IN ('submitting', 'checking') AND o.id > payout_requests.id);
+
+    CREATE UNIQUE INDEX payout_requests_one_in_flight
+        ON payout_requests (key_site, key_fingerprint)
+        WHERE state IN ('submitting', 'checking');
+    CREATE INDEX payout_requests_checking ON payout_requests (state, next_check_at);
+    """,
 )

@@ -78,7 +78,7 @@ class PayoutFlow(CallbackData, prefix="pf1"):
 class PayoutConfirmAction(StrEnum):
     CONFIRM = "y"
     CANCEL = "n"
-    CHECK = "c"  # the outcome was unknown: look at the site's payout list again
+    CHECK = "c"  # buttons of older versions ("check again"): now answered with the state
 
 
 class PayoutConfirm(CallbackData, prefix="pc1"):

@@ -74,10 +74,3 @@ def confirm(token: str, t: Translator) -> InlineKeyboardMarkup:
     builder.button(text=t("payreq.confirm_button"), callback_data=yes)
     builder.button(text=t("common.cancel_button"), callback_data=no)
     return builder.as_markup()
-
-
-def check_again(token: str, t: Translator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    data = PayoutConfirm(action=PayoutConfirmAction.CHECK, token=token)
-    builder.button(text=t("payreq.check_button"), callback_data=data)
-    return builder.as_markup()

@@ -6,10 +6,12 @@ typed); everywhere else masked.
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal, InvalidOperation
 
 from bot.i18n import Html, Render, Translator
 from bot.services.payout_models import Offer, Outcome, Result, Step
+from bot.storage.payouts import PayoutRequest
 from bot.telegram import payout_keyboards
 from bot.telegram.render import mask_wallet, money, short
 from bot.telegram.views import Rendered, header
@@ -24,7 +26,9 @@ _OUTCOMES = {
     Result.KEY_REJECTED: "error.key_rejected",
     Result.METHOD_GONE: "payreq.method_gone",
     Result.UNAVAILABLE: "payreq.unavailable",
-    Result.NOT_CREATED: "payreq.not_created",
+    Result.NOT_SENT: "payreq.not_sent",
+    Result.CHECKING: "payreq.checking",
+    Result.BAD_WALLET: "payreq.bad_wallet",
     Result.EXPIRED: "payreq.expired",
     Result.CANCELLED: "payreq.cancelled",
     Result.STALE: "payreq.not_active",
@@ -84,12 +88,14 @@ def confirmation(t: Translator, offer: Offer, minutes: int) -> Rendered:
     return text, payout_keyboards.confirm(request.token, t)
 
 
-def outcome(t: Translator, result: Outcome) -> Rendered:
-    """What the confirmation message becomes once the press was decided."""
-    text = Html(_outcome_text(t, result))
-    if result.result is Result.UNKNOWN and result.request is not None:
-        return text, payout_keyboards.check_again(result.request.token, t)
-    return text, None
+def outcome(t: Translator, result: Outcome, minutes: int = 5) -> Rendered:
+    """What the confirmation message becomes once the press was decided (`minutes`: the
+    validity of a new confirmation)."""
+    request = result.request
+    if result.result is Result.CHANGED and result.offer is not None and request is not None:
+        text, markup = confirmation(t, result.offer, minutes)
+        return Html(f"{_outcome_text(t, result)}\n\n{text}"), markup
+    return Html(_outcome_text(t, result)), None
 
 
 def _outcome_text(render: Render, result: Outcome) -> str:
@@ -106,13 +112,33 @@ def _outcome_text(render: Render, result: Outcome) -> str:
         if result.result is Result.RECONCILED:
             text = f"{text}\n{render('payreq.reconciled_note')}"
         return text
-    if result.result is Result.UNKNOWN and request is not None:
-        return render("payreq.unknown")
+    if result.result is Result.NOT_CREATED:
+        return render("payreq.not_created", hours=result.detail or "48")
+    if result.result is Result.BUSY and result.pending is not None:
+        return busy(render, result.pending)
+    if result.result is Result.CHANGED and result.offer is not None and request is not None:
+        assert result.offer.request is not None
+        return render(
+            "payreq.changed", amount=money(result.offer.request.amount), old=money(request.amount)
+        )
     if result.result is Result.REFUSED:
         return render("payreq.refused", detail=short(result.detail, 300))
     if result.result is Result.BELOW_MINIMUM:
         return render("payreq.now_below_minimum", missing=_amount(result.detail))
     return render(_OUTCOMES.get(result.result, "payreq.not_active"))
+
+
+def busy(render: Render, pending: PayoutRequest) -> str:
+    """Names the request in flight for the same key (no wallet: it may be another chat's)."""
+    since = pending.submitted_at or pending.claimed_at or 0
+    return render(
+        "payreq.busy",
+        state=Html(render(f"payreq.busy.{pending.state.value}")),
+        request=f"#{pending.id}",
+        started=time.strftime("%Y-%m-%d %H:%M", time.gmtime(since)),
+        amount=money(pending.amount),
+        method=short(pending.method_title, 60),
+    )
 
 
 def alert(t: Translator, result: Outcome) -> str | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.e2e.test_notifications import EXCHANGE, db_value, wait_db
 from bot.devtools.bot_api import FakeBotApi
+from tests.e2e.test_notifications import EXCHANGE, db_value, wait_db
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import SandboxProcess
 

@@ -15,7 +15,7 @@ WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
 SUBMITTED = 1_700_000_000.0
 
 
-def request(state: State = State.UNKNOWN, **changes: object) -> PayoutRequest:
+def request(state: State = State.CHECKING, **changes: object) -> PayoutRequest:
     values: dict[str, object] = {
         "id": 1, "token": "t" * 16, "chat_id": 1, "user_id": 1, "account_id": 1,
         "site": "https://ex.example", "method_id": 2, "method_title": "USDT", "wallet": WALLET,
@@ -27,9 +27,11 @@ def request(state: State = State.UNKNOWN, **changes: object) -> PayoutRequest:
     return PayoutRequest(**values)  # type: ignore[arg-type]
 
 
-def payout(payout_id: int, time: int, method_id: int = 2, account: str = WALLET) -> Payout:
+def payout(
+    payout_id: int, time: int, method_id: int = 2, account: str = WALLET, amount: str = "9"
+) -> Payout:
     return Payout(
-        payout_id, time, method_id, account, Decimal("9"), "USD", Decimal("10"), "USD",
+        payout_id, time, method_id, account, Decimal(amount), "USD", Decimal("10"), "USD",
         PayoutStatus.PENDING,
     )  # fmt: skip
 
@@ -53,7 +55,7 @@ def test_wallet_validation(text: str, problem: WalletProblem | None) -> None:
     assert check_wallet(text) is problem
 
 
-def test_our_payout_is_the_newest_with_this_method_and_account_since_the_claim() -> None:
+def test_our_payout_is_the_oldest_match_since_the_request() -> None:
     since = SUBMITTED - 60
     newest_first = [
         payout(9, int(SUBMITTED) + 5, method_id=3),  # another method
@@ -64,6 +66,28 @@ def test_our_payout_is_the_newest_with_this_method_and_account_since_the_claim()
     found = created_by(request(), newest_first, since)
     assert found is not None and found.id == 7
     assert created_by(request(), newest_first[:2] + newest_first[3:], since) is None
+    later = [payout(10, int(SUBMITTED) + 9), *newest_first]
+    assert created_by(request(), later, since).id == 7  # type: ignore[union-attr]
+    assert created_by(request(), later, since, taken=frozenset({7})).id == 10  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("amount", "account", "ours"),
+    [
+        ("9", WALLET, True),
+        ("9.04", WALLET, True),  # rounding on the site
+        ("8.50", WALLET, False),  # another request, of another amount
+        ("12", WALLET, False),
+        ("0", WALLET, True),  # the site does not show the amount
+        ("9", "", True),  # the site does not show the account
+        ("9", "TOTHER0000", False),
+    ],
+)
+def test_a_payout_is_ours_only_with_about_the_amount_confirmed(
+    amount: str, account: str, ours: bool
+) -> None:
+    found = created_by(request(), [payout(7, int(SUBMITTED), account=account, amount=amount)], 0)
+    assert (found is not None) is ours
 
 
 def test_a_finished_confirmation_is_replayed_not_redrawn() -> None:
@@ -74,3 +98,6 @@ def test_a_finished_confirmation_is_replayed_not_redrawn() -> None:
     assert stored(request(State.EXPIRED)).result is Result.EXPIRED
     assert stored(request(State.CANCELLED, outcome="superseded")).result is Result.CANCELLED
     assert stored(request(State.CREATED)).result is Result.STALE
+    checking = stored(request(State.CHECKING))
+    assert (checking.result, checking.replay) == (Result.CHECKING, True)
+    assert stored(request(State.SUBMITTING)).result is Result.IN_PROGRESS

@@ -1,6 +1,7 @@
 """PayoutService over a real SQLite file and the real OldApiClient talking to the in-process
 sandbox: the confirmation is usable once, the balance is re-checked, unclear outcomes are
-reconciled with get_payouts and never re-sent, every attempt is audited."""
+checked with get_payouts and never re-sent, every attempt is audited. (The reconciler's
+schedule and the unclear answers: test_payout_checks.py.)"""
 
 from __future__ import annotations
 
@@ -19,17 +20,18 @@ from aiohttp.test_utils import TestServer
 from bot.exchanger import Credentials, KeyRejected, OldApiClient
 from bot.sandbox import SandboxState, create_app, seed_demo
 from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB
-from bot.services.payout_models import Result, Step, WalletProblem
+from bot.services.payout_models import Outcome, PayoutTimings, Result, Step, WalletProblem
 from bot.services.payouts import PayoutService
 from bot.storage.accounts import Account, AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
-from bot.storage.payouts import PayoutRepo, PayoutRequest, State
+from bot.storage.payouts import Claim, PayoutRepo, PayoutRequest, State
 from tests.sandbox.harness import Sandbox
 
 CHAT, USER, OTHER = 5001, 5001, 6002
 WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+TIMINGS = PayoutTimings(request_deadline=1.0, hook_timeout=0.5, check_schedule=(15, 60, 120))
 
 
 class Clock:
@@ -47,6 +49,19 @@ class World:
     db: Database
     account: Account
     clock: Clock
+    announced: list[tuple[PayoutRequest, Outcome]]
+
+    async def state(self, request: PayoutRequest) -> State:
+        row = await self.db.fetch_one(
+            "SELECT state FROM payout_requests WHERE token = ?", (request.token,)
+        )
+        assert row is not None
+        return State(row["state"])
+
+    async def later(self, seconds: float) -> int:
+        """The reconciler's step, `seconds` later."""
+        self.clock.now += seconds
+        return await self.service.checks.step()
 
     async def add_payout_calls(self) -> int:
         return (await self.sandbox.control("GET", "requests?method=add_payout"))["count"]
@@ -88,12 +103,19 @@ async def make_world(
     site = str(sandbox.client.base_url).rstrip("/")
     account = await accounts.add(CHAT, Credentials(site, key), linked_by=USER)
     clock = Clock()
+    announced: list[tuple[PayoutRequest, Outcome]] = []
+
+    async def announce(request: PayoutRequest, outcome: Outcome) -> bool:
+        announced.append((request, outcome))
+        return True
+
     async with httpx.AsyncClient(timeout=2, transport=transport) as http:
         service = PayoutService(
             OldApiClient(http), accounts, PayoutRepo(db, vault), confirm_ttl=300,
-            settle_delay=0, clock=clock,
+            timings=TIMINGS, clock=clock,
         )  # fmt: skip
-        yield World(service, sandbox, db, account, clock)
+        service.checks.announce = announce
+        yield World(service, sandbox, db, account, clock, announced)
 
 
 @pytest.fixture
@@ -132,7 +154,7 @@ async def test_happy_path_requests_once_and_remembers_the_wallet(world: World) -
     created = [p for p in payouts if p["id"] == outcome.payout_id]
     assert created[0]["account"] == WALLET and created[0]["pay_amount"] == "56.35"
     assert await world.service.last_wallet(world.account.id, 1) == WALLET
-    assert await world.audit() == ["submitting", "requested"]
+    assert await world.audit() == ["submitting", "sent", "requested"]
     row = await world.db.fetch_one("SELECT * FROM payout_audit WHERE result = 'requested'")
     assert row is not None and row["at"] == pytest.approx(world.clock.now)
     assert (row["chat_id"], row["user_id"], row["account_id"], row["method_id"]) == (
@@ -214,39 +236,56 @@ async def test_lost_answer_is_reconciled_to_the_created_payout(world: World) -> 
     newest = max(payouts, key=lambda p: p["id"])
     assert (outcome.result, outcome.payout_id) == (Result.RECONCILED, newest["id"])
     assert await world.add_payout_calls() == 1
-    assert await world.audit() == ["submitting", "unknown", "reconciled"]
+    assert await world.audit() == ["submitting", "sent", "checking", "reconciled"]
 
 
-async def test_request_lost_before_processing_is_reported_as_not_created(world: World) -> None:
+async def test_a_request_lost_before_processing_is_checked_for_the_whole_schedule(
+    world: World,
+) -> None:
     request = await world.confirmation()
     await world.fault(mode="drop", count=1)
     outcome = await world.service.confirm(request.token, CHAT, USER)
-    assert outcome.result is Result.NOT_CREATED
-    assert await world.add_payout_calls() == 1
-    log = await world.sandbox.control("GET", "requests?method=get_payouts")
-    assert log["count"] == 2  # looked twice before concluding
+    assert outcome.result is Result.CHECKING and not outcome.replay
+    again = await world.service.confirm(request.token, CHAT, USER)
+    assert (again.result, again.replay) == (Result.CHECKING, True)
+    for step, looked in ((15, 1), (45, 1), (30, 0)):  # 15 s, 60 s: looked; 90 s: not due
+        assert await world.later(step) == looked
+        assert await world.state(request) is State.CHECKING and world.announced == []
+    assert await world.later(40) == 1  # 130 s: past the last check
+    assert await world.state(request) is State.FAILED
+    [(told, told_outcome)] = world.announced
+    assert told.token == request.token and told_outcome.result is Result.NOT_CREATED
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.NOT_CREATED
     assert await world.add_payout_calls() == 1
+    assert await world.audit() == [
+        "submitting", "sent", "checking", "duplicate", "checked", "checked", "not_created",
+        "duplicate",
+    ]  # fmt: skip
 
 
 async def test_still_unknown_is_checked_again_later_without_resending(world: World) -> None:
     request = await world.confirmation()
     await world.fault(mode="http_502", after_processing=True, count=1)
     await world.sandbox.control("POST", "faults", {"mode": "http_502", "methods": ["get_payouts"]})
-    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.UNKNOWN
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CHECKING
+    await world.later(15)
+    assert await world.state(request) is State.CHECKING  # the list could not be read
     await world.sandbox.control("DELETE", "faults")
+    await world.later(45)
+    [(_, told)] = world.announced
+    assert told.result is Result.RECONCILED and told.payout_id
     outcome = await world.service.confirm(request.token, CHAT, USER)
-    assert outcome.result is Result.RECONCILED and outcome.payout_id
+    assert (outcome.result, outcome.payout_id) == (Result.RECONCILED, told.payout_id)
     assert await world.add_payout_calls() == 1
 
 
-async def test_an_account_unlinked_while_unknown_ends_as_stale(
+async def test_an_account_unlinked_while_checking_ends_as_stale(
     world: World, db: Database, vault: KeyVault
 ) -> None:
     request = await world.confirmation()
     await world.fault(mode="drop", after_processing=True, count=1)
     await world.sandbox.control("POST", "faults", {"mode": "drop", "methods": ["get_payouts"]})
-    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.UNKNOWN
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CHECKING
     assert await AccountRepo(db, vault).delete(CHAT, world.account.id)
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.STALE
     assert await world.add_payout_calls() == 1
@@ -285,19 +324,36 @@ async def test_a_failed_recheck_changes_nothing_and_may_be_pressed_again(world: 
     assert outcome.result is Result.CHECK_FAILED and isinstance(outcome.error, KeyRejected)
     await world.sandbox.control("PATCH", f"partners/{ALICE}", {"api_enabled": True})
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.REQUESTED
-    assert await world.audit() == ["check_failed", "submitting", "requested"]
+    assert await world.audit() == ["check_failed", "submitting", "sent", "requested"]
 
 
-async def test_a_submission_cut_by_a_crash_is_reconciled_after_a_restart(
-    tmp_path: Path, db: Database, vault: KeyVault, world: World
+async def test_a_claim_cut_by_a_crash_before_sending_ends_as_not_sent(
+    db: Database, vault: KeyVault, world: World
 ) -> None:
     request = await world.confirmation()
     repo = PayoutRepo(db, vault)
-    assert await repo.claim(request, USER, world.clock())  # the process dies right here
+    assert await repo.claim(request, USER, world.clock()) is Claim.WON  # the process dies here
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.IN_PROGRESS
-    world.clock.now += 301  # a restarted bot: the claim is stale, nothing was sent
-    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.NOT_CREATED
+    await world.later(TIMINGS.stale_after + 1)  # a restarted bot: nothing was sent
+    assert await world.state(request) is State.FAILED
+    assert [o.result for _, o in world.announced] == [Result.NOT_SENT]
     assert await world.add_payout_calls() == 0
+
+
+async def test_a_request_cut_by_a_crash_after_sending_is_checked(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    request = await world.confirmation()
+    repo = PayoutRepo(db, vault)
+    assert await repo.claim(request, USER, world.clock()) is Claim.WON
+    assert await repo.mark_sent(request, world.clock())
+    await world.sandbox.data("add_payout", method_id="1", account=WALLET)  # it reached the site
+    await world.later(TIMINGS.stale_after - 1)
+    assert await world.state(request) is State.SUBMITTING  # may still be in flight
+    await world.later(2)  # stale: checking, the chat is told; found on the next step
+    await world.later(0)
+    assert [o.result for _, o in world.announced] == [Result.CHECKING, Result.RECONCILED]
+    assert await world.state(request) is State.DONE
 
 
 async def test_restart_between_confirmation_and_press(
@@ -329,6 +385,108 @@ async def test_no_wallet_in_logs(world: World, caplog: pytest.LogCaptureFixture)
     await world.fault(mode="drop", after_processing=True, count=1)
     await world.service.confirm(request.token, CHAT, USER)
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
-    assert any("reconciling" in line for line in ours)
+    assert any("checking" in line for line in ours)
     assert not [line for line in ours if WALLET[:8] in line]
     assert WALLET not in repr(request)
+
+
+# --- the guards at Confirm: one request per key, no lower amount, a readable wallet ---
+
+
+async def second_chat(db: Database, vault: KeyVault, world: World, chat: int = 7007) -> Account:
+    """The same key linked in another chat (by another user)."""
+    await ChatRepo(db).ensure(chat, "private")
+    creds = Credentials(world.account.site, ALICE)
+    return await AccountRepo(db, vault).add(chat, creds, linked_by=chat)
+
+
+async def test_the_same_key_in_two_chats_pressed_at_once_sends_one_request(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    other = await second_chat(db, vault, world)
+    mine = await world.confirmation()
+    offer = await world.service.prepare(7007, 7007, other.id, 1, WALLET)
+    assert offer.request is not None
+    await world.service.shown(offer.request.token)
+    outcomes = await asyncio.gather(
+        world.service.confirm(mine.token, CHAT, USER),
+        world.service.confirm(offer.request.token, 7007, 7007),
+    )
+    results = sorted(o.result for o in outcomes)
+    assert results == sorted([Result.REQUESTED, Result.BUSY]) or Result.BELOW_MINIMUM in results
+    assert await world.add_payout_calls() == 1
+
+
+async def test_a_key_being_checked_refuses_new_confirmations_everywhere(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    first = await world.confirmation()
+    await world.fault(mode="drop", count=1)
+    assert (await world.service.confirm(first.token, CHAT, USER)).result is Result.CHECKING
+    other = await second_chat(db, vault, world)
+    for chat, account_id in ((CHAT, world.account.id), (7007, other.id)):
+        offer = await world.service.prepare(chat, chat, account_id, 1, WALLET)
+        assert offer.request is not None
+        await world.service.shown(offer.request.token)
+        busy = await world.service.confirm(offer.request.token, chat, chat)
+        assert busy.result is Result.BUSY and busy.pending is not None
+        assert busy.pending.token == first.token and busy.pending.state is State.CHECKING
+    assert await world.add_payout_calls() == 1
+
+
+async def test_the_database_allows_one_claim_per_key(
+    db: Database, vault: KeyVault, world: World
+) -> None:
+    """Two processes on one database: both pass every check, the claim decides."""
+    other = await second_chat(db, vault, world)
+    mine = await world.confirmation()
+    offer = await world.service.prepare(7007, 7007, other.id, 1, WALLET)
+    assert offer.request is not None
+    await world.service.shown(offer.request.token)
+    repo_a, repo_b = PayoutRepo(db, vault), PayoutRepo(db, vault)
+    assert await repo_a.claim(mine, USER, world.clock()) is Claim.WON
+    assert await repo_b.claim(offer.request, 7007, world.clock()) is Claim.BUSY
+    assert await repo_b.claim(mine, USER, world.clock()) is Claim.LOST
+
+
+async def test_a_raised_commission_sends_nothing_and_offers_the_new_figures(world: World) -> None:
+    request = await world.confirmation()
+    methods = [{"id": 1, "title": "USDT TRC20", "comission": "2.50", "currency_code": "USDT"}]
+    await world.sandbox.control("PATCH", f"partners/{ALICE}", {"methods": methods})
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.CHANGED and outcome.offer and outcome.offer.request
+    fresh = outcome.offer.request
+    assert (fresh.amount, fresh.commission) == (Decimal("54.85"), Decimal("2.50"))
+    assert await world.add_payout_calls() == 0
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CANCELLED
+    done = await world.service.confirm(fresh.token, CHAT, USER)
+    assert done.result is Result.REQUESTED and await world.add_payout_calls() == 1
+
+
+@pytest.mark.parametrize("stored_wallet", ["not-a-fernet-token", None])
+async def test_an_unreadable_or_empty_wallet_stops_the_flow(
+    world: World, stored_wallet: str | None
+) -> None:
+    request = await world.confirmation()
+    await world.db.execute(
+        "UPDATE payout_requests SET wallet_enc = ? WHERE token = ?", (stored_wallet, request.token)
+    )
+    outcome = await world.service.confirm(request.token, CHAT, USER)
+    assert outcome.result is Result.BAD_WALLET
+    assert await world.add_payout_calls() == 0
+    assert await world.audit() == ["bad_wallet"]
+
+
+async def test_shutdown_during_add_payout_hands_it_to_the_checks(world: World) -> None:
+    request = await world.confirmation()
+    await world.fault(mode="slow", delay=5, count=1)
+    task = asyncio.create_task(world.service.confirm(request.token, CHAT, USER))
+    for _ in range(200):  # until the request reached the site
+        if await world.add_payout_calls():
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await world.state(request) is State.CHECKING
+    await world.service.drain()  # nothing in flight any more: returns at once

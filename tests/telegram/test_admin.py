@@ -8,6 +8,7 @@ import pytest
 from bot.i18n import Translator
 from bot.sandbox.seed import ALICE
 from bot.services.admin import AdminReport, OutboxBacklog, SiteReport
+from bot.storage.payouts import InFlight, State
 from bot.telegram.handlers.admin import _age, render
 from tests.telegram.harness import Harness
 from tests.telegram.updates import capture_events, last_update_id, wait_handled
@@ -68,8 +69,30 @@ def test_render_lists_sites_and_ages() -> None:
     assert "Панель оператора" in ru
 
 
+def test_render_lists_payout_requests_being_checked_with_their_age() -> None:
+    checking = InFlight(7, "https://a.example", 1001, State.CHECKING, since=1_000, checks=3)
+    sending = InFlight(8, "https://b.example", 1002, State.SUBMITTING, since=7_000, checks=0)
+    report = AdminReport(0, 0, 0, 0, [], OutboxBacklog(0, 0, None), [checking, sending])
+    text = render(Translator("en"), report, now=7_200)
+    assert "Payout requests being sent or checked</b>: 2" in text
+    assert "#7 · https://a.example · chat 1001 · being checked for 1 h · 3 checks" in text
+    assert "#8 · https://b.example · chat 1002 · sending for 3 min · 0 checks" in text
+
+
 @pytest.mark.parametrize(
     ("seconds", "shown"), [(0, "0 s"), (59, "59 s"), (60, "1 min"), (7_199, "1 h"), (90_000, "1 d")]
 )
 def test_age(seconds: float, shown: str) -> None:
     assert _age(Translator("en"), seconds) == shown
+
+
+def test_render_counts_checks_with_russian_plurals() -> None:
+    rows = [
+        InFlight(n, "https://a.example", 1001, State.CHECKING, since=1_000, checks=n)
+        for n in (1, 3, 5)
+    ]
+    report = AdminReport(0, 0, 0, 0, [], OutboxBacklog(0, 0, None), rows)
+    text = render(Translator("ru"), report, now=7_200)
+    assert "1 проверка" in text
+    assert "3 проверки" in text
+    assert "5 проверок" in text

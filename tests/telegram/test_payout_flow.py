@@ -234,16 +234,16 @@ async def test_timeout_after_processing_reports_the_found_payout(harness: Harnes
     assert await add_payouts(h) == 1
 
 
-async def test_lost_request_is_reported_as_not_created(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_lost_request_is_checked_then_reported_as_not_created(harness: Harness) -> None:
     h = harness
-    running = await h.start_bot()
-    monkeypatch.setattr(service(running), "_settle_delay", 0)
+    await h.start_bot(payout_check_schedule="0.2,0.5")
     confirmation = await to_confirmation(h)
     await h.sandbox.control("POST", "faults", {"mode": "drop", "methods": ["add_payout"]})
     await press(h, confirmation, CONFIRM)
-    await edited(h, confirmation, "nothing was created")
+    checking = await edited(h, confirmation, "The site has not answered yet")
+    assert "don't request another one" in checking.text and checking.buttons == []
+    done = await edited(h, confirmation, "was not created")
+    assert "checked its payout list for 1 h" in done.text
     assert await add_payouts(h) == 1
 
 

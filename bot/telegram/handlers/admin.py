@@ -59,6 +59,19 @@ def render(t: Translator, report: AdminReport, now: float) -> str:
             oldest=_age(t, oldest) if oldest is not None else t("admin.none"),
         )
     )
+    lines.append(t("admin.payouts_title", count=len(report.payouts_in_flight)))
+    lines.extend(
+        t(
+            "admin.payout",
+            id=p.id,
+            site=p.site,
+            chat=p.chat_id,
+            state=t(f"admin.payout_state.{p.state.value}"),
+            age=_age(t, now - p.since),
+            checks=p.checks,
+        )
+        for p in report.payouts_in_flight
+    )
     return "\n".join(lines)
 
 

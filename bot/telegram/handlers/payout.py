@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
-from bot.services.payout_models import Offer, Outcome, Step
+from bot.services.payout_models import FINAL, Offer, Outcome, Result, Step
 from bot.services.payouts import PayoutService
 from bot.telegram import payout_keyboards, payout_views
 from bot.telegram.callbacks import (
@@ -32,6 +32,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.handlers.errors import explain
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 from bot.telegram.middlewares.throttling import EXCHANGER
+from bot.telegram.payout_delivery import deliver
 from bot.telegram.replies import show
 
 router = Router(name=__name__)
@@ -165,27 +166,30 @@ async def flow_stale_handler(query: CallbackQuery, t: Translator) -> None:
 @router.callback_query(PayoutConfirm.filter(F.action == PayoutConfirmAction.CANCEL))
 async def confirmation_cancel_handler(
     query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext,
+    state: FSMContext, bot: Bot,
 ) -> None:  # fmt: skip
     outcome = await payouts.cancel(callback_data.token, _chat(query), query.from_user.id)
-    await _report(Press(query), t, outcome, state)
+    await _report(Press(query), t, outcome, state, payouts, bot)
 
 
 @router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
 async def confirm_handler(
     query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext,
+    state: FSMContext, bot: Bot,
 ) -> None:  # fmt: skip
-    """✅ Confirm, and 🔄 Check again after an unknown outcome (which never re-sends)."""
+    """✅ Confirm (and "check again" buttons of older versions, which never re-send)."""
     press = Press(query)
 
     async def sending() -> None:  # the claim is won: stop the spinner, take the buttons away
         await press.answer()
         await show(query, t("payreq.sending"))
 
-    token, chat_id = callback_data.token, _chat(query)
-    outcome = await payouts.confirm(token, chat_id, query.from_user.id, on_claimed=sending)
-    await _report(press, t, outcome, state)
+    message_id = query.message.message_id if query.message else None
+    outcome = await payouts.confirm(
+        callback_data.token, _chat(query), query.from_user.id, on_claimed=sending,
+        message_id=message_id, language=t.language,
+    )  # fmt: skip
+    await _report(press, t, outcome, state, payouts, bot)
 
 
 @router.message(Command("cancel"), StateFilter(PayoutDialog))
@@ -224,16 +228,28 @@ async def _abandon(state: FSMContext, payouts: PayoutService, chat_id: int, user
         await payouts.cancel(token, chat_id, user_id)
 
 
-async def _report(press: Press, t: Translator, outcome: Outcome, state: FSMContext) -> None:
+async def _report(
+    press: Press, t: Translator, outcome: Outcome, state: FSMContext, payouts: PayoutService,
+    bot: Bot,
+) -> None:  # fmt: skip
     if outcome.error is not None:  # the re-check failed: nothing changed, may press again
         return await press.answer(explain(t.plain, outcome.error)[:200], alert=True)
     alert = payout_views.alert(t, outcome)
     if alert is not None:
         return await press.answer(alert, alert=True)
-    if outcome.request and (await state.get_data()).get("token") == outcome.request.token:
-        await state.clear()
+    request = outcome.request
+    if request and (await state.get_data()).get("token") == request.token:
+        if outcome.result is Result.CHANGED and outcome.offer and outcome.offer.request:
+            await state.update_data(token=outcome.offer.request.token)
+        else:
+            await state.clear()
     await press.answer()
-    await show(press.query, *payout_views.outcome(t, outcome))
+    text, markup = payout_views.outcome(t, outcome, _minutes(payouts))
+    message = press.query.message
+    chat_id = message.chat.id if message else press.query.from_user.id
+    delivered = await deliver(bot, chat_id, message.message_id if message else None, text, markup)
+    if not delivered and request is not None and outcome.result in FINAL:
+        await payouts.undelivered(request)  # the reconciler tells the chat later
 
 
 async def _not_active(query: CallbackQuery, t: Translator) -> None:

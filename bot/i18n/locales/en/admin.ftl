@@ -50,3 +50,16 @@ admin-age-min = { $n } min
 admin-age-h = { $n } h
 
 admin-age-d = { $n } d
+
+admin-payouts_title =
+    {""}
+    <b>Payout requests being sent or checked</b>: { $count }
+
+admin-payout = #{ $id } · { $site } · chat { $chat } · { $state } for { $age } · { $checks } { $checks ->
+        [one] check
+       *[other] checks
+    }
+
+admin-payout_state-submitting = sending
+
+admin-payout_state-checking = being checked

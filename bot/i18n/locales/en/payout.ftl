@@ -64,9 +64,8 @@ payreq-now_below_minimum = ❌ The balance is now below the minimum: { $missing 
 
 payreq-unavailable = ❌ The exchanger could not be reached, so nothing was requested. Try /payout again in a minute.
 
-payreq-not_created = ❌ The site did not answer, and no such request appeared in its payout list: nothing was created. You can try /payout again.
+payreq-not_created = ❌ The site did not answer clearly, and I checked its payout list for { $hours } h: the request never appeared, so it was not created. You can try /payout again.
 
-payreq-unknown = ⚠️ The site did not answer and its payout list could not be read, so I do not know yet whether the request was created. Do not request again: check /payouts in a few minutes or press “Check again”.
 
 payreq-expired = ⌛ This confirmation expired. Nothing was requested: /payout
 
@@ -77,3 +76,17 @@ payreq-in_progress = The request is being sent, please wait.
 payreq-not_yours = Only the person who started this payout request can press its buttons.
 
 payreq-not_active = This button is not for you, or it is no longer active.
+
+payreq-checking = ⏳ The site has not answered yet; I'm checking whether the payout was created — don't request another one. I will write here as soon as I know.
+
+payreq-busy = ⏳ Another payout request for this key is still { $state }: request { $request } of { $started } UTC ({ $amount } via { $method }). Nothing was sent now; wait for its result.
+
+payreq-busy-submitting = being sent
+
+payreq-busy-checking = being checked on the site
+
+payreq-changed = ⚠️ The amounts changed since the confirmation: you would now receive <b>{ $amount }</b> instead of { $old }. Nothing was sent. Check the new figures:
+
+payreq-bad_wallet = ❌ The stored wallet number cannot be read, so nothing was sent. Start again with /payout.
+
+payreq-not_sent = ❌ The bot stopped before the request left, so nothing was requested. You can try /payout again.

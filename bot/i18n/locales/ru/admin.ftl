@@ -61,3 +61,17 @@ admin-age-min = { $n } мин
 admin-age-h = { $n } ч
 
 admin-age-d = { $n } д
+
+admin-payouts_title =
+    {""}
+    <b>Заявки на выплату в отправке или на проверке</b>: { $count }
+
+admin-payout = #{ $id } · { $site } · чат { $chat } · { $state } уже { $age } · { $checks } { $checks ->
+        [one] проверка
+        [few] проверки
+       *[many] проверок
+    }
+
+admin-payout_state-submitting = отправляется
+
+admin-payout_state-checking = проверяется
