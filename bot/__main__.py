@@ -28,6 +28,7 @@ from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
 from bot.services.payouts import PayoutService
+from bot.services.read_cache import ReadCache
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
@@ -90,12 +91,13 @@ def make_dispatcher(
 ) -> Dispatcher:
     chats = ChatRepo(db)
     repo = AccountRepo(db, vault)
+    cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,
         chats=chats,
-        accounts=AccountService(api, repo, settings.exchanger_url),
-        reports=ReportService(api, repo),
+        accounts=AccountService(api, repo, settings.exchanger_url, cache),
+        reports=ReportService(api, repo, cache),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=PayoutService(
             api,
@@ -115,7 +117,9 @@ def make_dispatcher(
     chat_admin = ChatAdminMiddleware()
     dp.message.middleware(chat_admin)
     dp.callback_query.middleware(chat_admin)
-    throttling = ThrottlingMiddleware(settings.throttle_seconds)
+    throttling = ThrottlingMiddleware(
+        settings.throttle_seconds, settings.throttle_burst, settings.throttle_max_delay
+    )
     dp.message.middleware(throttling)
     dp.callback_query.middleware(throttling)
     dp.include_routers(*get_routers())

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=29.0, gt=0, le=30)
     http_timeout: float = Field(default=20.0, gt=0, le=300)
     throttle_seconds: float = Field(default=2.0, ge=0)
+    throttle_burst: int = Field(default=8, ge=1, le=1000)
+    throttle_max_delay: float = Field(default=4.0, ge=0, le=60)
+    read_cache_seconds: float = Field(default=15.0, ge=0, le=600)
 
     @field_validator("bot_token")
     @classmethod

@@ -31,7 +31,7 @@ async def test_a_user_links_and_reads_the_account(
     assert key_message.message_id in [m.message_id for m in bot_api.deleted_messages(chat.id)]
     assert "#" in await ask("/payouts", "Payout requests")
     assert "→" in await ask("/exchanges 30d", "Referred exchanges")
-    assert "30 days" in await ask("/clicks", "Clicks")
+    assert "30 days" in await ask("/clicks 30d", "Clicks")
     assert "you receive" in await ask("/balance", "Payout methods")
 
     ivan = bot_api.user(2002, "Иван", language_code="ru")

@@ -26,11 +26,11 @@ TEXTS: dict[str, Text] = {
             "<b>Commands</b>\n"
             "/link <code>KEY</code> — link an affiliate account\n"
             "/unlink — remove a linked account\n"
-            "/balance — balance, minimum payout, payout methods\n"
+            "/balance — balance, minimum payout, payout methods (every account at once)\n"
             "/payout — request a payout (with a confirmation)\n"
-            "/payouts — your payout requests\n"
-            "/exchanges [today|7d|30d] — referred exchanges\n"
-            "/clicks — clicks on your affiliate links\n"
+            "/payouts [today|7d|30d] — your payout requests (default 30 days)\n"
+            "/exchanges [today|7d|30d] — referred exchanges (default 7 days)\n"
+            "/clicks [today|7d|30d] — clicks on your affiliate links (default 7 days)\n"
             "/settings — which notifications this chat gets\n"
             "/language — English / Русский\n"
             "/cancel — leave the current dialog\n\n"
@@ -42,11 +42,11 @@ TEXTS: dict[str, Text] = {
             "<b>Команды</b>\n"
             "/link <code>КЛЮЧ</code> — привязать партнёрский аккаунт\n"
             "/unlink — отвязать аккаунт\n"
-            "/balance — баланс, минимальная выплата, способы выплаты\n"
+            "/balance — баланс, минимальная выплата, способы выплаты (все аккаунты сразу)\n"
             "/payout — заказать выплату (с подтверждением)\n"
-            "/payouts — ваши заявки на выплату\n"
-            "/exchanges [today|7d|30d] — обмены рефералов\n"
-            "/clicks — переходы по партнёрским ссылкам\n"
+            "/payouts [today|7d|30d] — ваши заявки на выплату (по умолчанию 30 дней)\n"
+            "/exchanges [today|7d|30d] — обмены рефералов (по умолчанию 7 дней)\n"
+            "/clicks [today|7d|30d] — переходы по партнёрским ссылкам (по умолчанию 7 дней)\n"
             "/settings — какие уведомления получает этот чат\n"
             "/language — English / Русский\n"
             "/cancel — выйти из текущего диалога\n\n"
@@ -58,9 +58,15 @@ TEXTS: dict[str, Text] = {
     "cancel.done": Text(en="Cancelled.", ru="Отменено."),
     "cancel.nothing": Text(en="There is nothing to cancel.", ru="Нечего отменять."),
     "common.cancel_button": Text(en="✖ Cancel", ru="✖ Отмена"),
-    "throttle.wait": Text(
-        en="Please wait {seconds} s before the next request.",
-        ru="Подождите {seconds} с до следующего запроса.",
+    "throttle.slow_down": Text(
+        en=(
+            "🐢 Too many requests at once: I answered what I could. "
+            "Please send the next one in {seconds} s."
+        ),
+        ru=(
+            "🐢 Слишком много запросов подряд: я ответил, на что смог. "
+            "Следующий отправьте через {seconds} с."
+        ),
     ),
     "accounts.none": Text(
         en="No account is linked yet. Send <code>/link YOUR_API_KEY</code> first.",

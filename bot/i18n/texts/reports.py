@@ -50,20 +50,53 @@ TEXTS: dict[str, Text] = {
     "exchanges.accrued": Text(en="accrued", ru="начислено"),
     "exchanges.not_accrued": Text(en="not accrued", ru="не начислено"),
     "exchanges.bad_period": Text(
-        en="Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /exchanges 7d",
+        en=(
+            "Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /exchanges 30d "
+            "(without one: the last 7 days; ⏪ under the list goes further back)"
+        ),
         ru=(
             "Период: <code>today</code>, <code>7d</code> или <code>30d</code>, "
-            "например /exchanges 7d"
+            "например /exchanges 30d (без него — последние 7 дней; ⏪ под списком — раньше)"
         ),
     ),
-    "period.all": Text(en="all time", ru="за всё время"),
+    "payouts.title_period": Text(
+        en="<b>Payout requests</b> ({period})", ru="<b>Заявки на выплату</b> ({period})"
+    ),
+    "period.range": Text(en="{start} – {end} UTC", ru="{start} – {end} UTC"),
     "period.today": Text(en="today", ru="сегодня"),
     "period.7d": Text(en="7 days", ru="7 дней"),
     "period.30d": Text(en="30 days", ru="30 дней"),
-    "clicks.counts": Text(
-        en="<b>Clicks</b>\nToday (UTC): {today}\n7 days: {week}\n30 days: {month}",
-        ru="<b>Переходы</b>\nСегодня (UTC): {today}\n7 дней: {week}\n30 дней: {month}",
+    "clicks.counts_window": Text(
+        en="<b>Clicks</b> ({period}): {total}", ru="<b>Переходы</b> ({period}): {total}"
     ),
+    "clicks.today": Text(en="Today (UTC): {today}", ru="Сегодня (UTC): {today}"),
+    "view.empty_window": Text(
+        en="Nothing in this period. ⏪ shows the one before.",
+        ru="За этот период ничего нет. ⏪ — предыдущий период.",
+    ),
+    "view.all_header": Text(en="📚 <b>All accounts</b>", ru="📚 <b>Все аккаунты</b>"),
+    "accounts.all_button": Text(en="📚 All accounts", ru="📚 Все аккаунты"),
+    "overview.title": Text(
+        en="💼 <b>Your accounts</b> ({count})", ru="💼 <b>Ваши аккаунты</b> ({count})"
+    ),
+    "overview.line": Text(
+        en="Balance: <b>{balance}</b> USD · minimum {min_payout} · best payout <b>{best}</b>",
+        ru="Баланс: <b>{balance}</b> USD · минимум {min_payout} · лучшая выплата <b>{best}</b>",
+    ),
+    "overview.can_pay": Text(en="✅ a payout is possible", ru="✅ выплату можно заказать"),
+    "overview.missing": Text(
+        en="⏳ {missing} USD more until a payout", ru="⏳ до выплаты не хватает {missing} USD"
+    ),
+    "overview.key_rejected": Text(
+        en="🔑 The site rejects this key: /link the current one.",
+        ru="🔑 Сайт отклоняет этот ключ: привяжите действующий через /link.",
+    ),
+    "overview.unavailable": Text(
+        en="⚠️ The site is not answering right now.", ru="⚠️ Сайт сейчас не отвечает."
+    ),
+    "overview.total": Text(en="<b>Total:</b> {totals}", ru="<b>Итого:</b> {totals}"),
+    "balance.payout_button": Text(en="💸 Request a payout", ru="💸 Заказать выплату"),
+    "balance.all_button": Text(en="📚 All accounts", ru="📚 Все аккаунты"),
     "clicks.latest_title": Text(en="\n<b>Latest</b>", ru="\n<b>Последние</b>"),
     "clicks.item": Text(en="• {date} — {referrer}", ru="• {date} — {referrer}"),
     "clicks.direct": Text(en="<i>direct</i>", ru="<i>прямой переход</i>"),
