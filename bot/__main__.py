@@ -41,6 +41,7 @@ from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.middlewares.inflight import InFlightMiddleware
+from bot.telegram.middlewares.reply_retry import HandlerScope, ReplyRetryMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 
@@ -57,13 +58,15 @@ def make_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(
             parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
         ),
     )
+    bot.session.middleware(ReplyRetryMiddleware())  # handler replies only (see HandlerScope)
+    return bot
 
 
 def load_vault(settings: Settings) -> KeyVault:
@@ -111,17 +114,20 @@ def make_dispatcher(
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     dp.shutdown.register(inflight.drain)
+    dp.update.outer_middleware(HandlerScope())  # replies hit by a 429 are sent again
     dp.update.outer_middleware(ContextMiddleware(chats))
     # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
-    dp.message.middleware(SecretInputMiddleware())
+    # Edited messages too: a key can arrive by editing a message (issue 11).
+    secret_input = SecretInputMiddleware()
+    dp.message.middleware(secret_input)
+    dp.edited_message.middleware(secret_input)
     chat_admin = ChatAdminMiddleware()
-    dp.message.middleware(chat_admin)
-    dp.callback_query.middleware(chat_admin)
     throttling = ThrottlingMiddleware(
         settings.throttle_seconds, settings.throttle_burst, settings.throttle_max_delay
     )
-    dp.message.middleware(throttling)
-    dp.callback_query.middleware(throttling)
+    for observer in (dp.message, dp.edited_message, dp.callback_query):
+        observer.middleware(chat_admin)
+        observer.middleware(throttling)
     dp.include_routers(*get_routers())
     dp.startup.register(set_commands)
     return dp

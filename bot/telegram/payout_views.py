@@ -6,7 +6,10 @@ typed); everywhere else masked.
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal, InvalidOperation
+
+from aiogram.types import ForceReply, User
 
 from bot.i18n import Html, Translator
 from bot.services.payout_models import Offer, Outcome, Result, Step
@@ -56,6 +59,16 @@ def refusal(t: Translator, offer: Offer) -> str:
             missing=money(offer.missing),
         )
     return t(_REFUSALS.get(offer.status, "accounts.gone"))
+
+
+def wallet_reply(t: Translator, user: User, title: str) -> tuple[str, ForceReply]:
+    """In a group: a prompt the user answers by replying, addressed to them only (selective)."""
+    mention = Html(
+        f'<a href="tg://user?id={user.id}">{html.escape(short(user.first_name, 40))}</a>'
+    )
+    text = t("payreq.reply_wallet", user=mention, method=short(title, 60))
+    placeholder = visible_text(t("payreq.wallet_placeholder"))
+    return text, ForceReply(selective=True, input_field_placeholder=placeholder)
 
 
 def ask_wallet(

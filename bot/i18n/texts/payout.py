@@ -40,6 +40,11 @@ TEXTS: dict[str, Text] = {
         en="Send the account or wallet number for <b>{method}</b>. /cancel to stop.",
         ru="Пришлите номер счёта или кошелька для <b>{method}</b>. /cancel — отмена.",
     ),
+    "payreq.reply_wallet": Text(
+        en="{user}, reply to this message with the account or wallet number for <b>{method}</b>.",
+        ru="{user}, ответьте на это сообщение номером счёта или кошелька для <b>{method}</b>.",
+    ),
+    "payreq.wallet_placeholder": Text(en="Account or wallet number", ru="Номер счёта или кошелька"),
     "payreq.last_wallet_button": Text(en="↩ Use {wallet}", ru="↩ Использовать {wallet}"),
     "payreq.wallet.empty": Text(
         en="Send the account or wallet number as text.",

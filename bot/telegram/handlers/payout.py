@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -103,6 +104,10 @@ async def method_handler(
     last = await payouts.last_wallet(callback_data.account_id, callback_data.method_id)
     await show(query, *payout_views.ask_wallet(t, *_ids(callback_data), title, last))
     await query.answer()
+    if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
+        # Privacy mode: in a group the bot sees replies to its messages, not plain text.
+        text, force_reply = payout_views.wallet_reply(t, query.from_user, title)
+        await query.message.answer(text, reply_markup=force_reply)
 
 
 @router.message(PayoutDialog.waiting_wallet, F.text, ~F.text.startswith("/"), flags=GUARDED)
