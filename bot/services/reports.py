@@ -1,8 +1,12 @@
 """Read-only views of affiliate accounts: balance (one or all), payouts, exchanges, clicks.
 
-Lists are read one time window at a time (a recent period by default, older windows on
+Lists are shown one time window at a time (a recent period by default, older windows on
 request), never the whole history at once: a large affiliate's full history can be more than
-the client accepts in one answer. Every exchanger read goes through the short `ReadCache`.
+the client accepts in one answer. Exchanges and payouts are listed by when they were made, but
+the API filters them by their LAST CHANGE (see the reference): an exchange made in a window
+may have changed after it. So they are read from the window's start up to now (`end_time`
+unset) and filtered by creation time here; clicks never change and are read for the window
+only. Every exchanger read goes through the short `ReadCache`.
 """
 
 from __future__ import annotations
@@ -157,8 +161,8 @@ class ReportService:
     async def payouts(self, account_id: int, window: Window) -> PayoutsView:
         payouts, info = await asyncio.gather(
             self._read(
-                account_id, "get_payouts", (window.start, window.end),
-                lambda c: self._api.get_payouts(c, start_time=window.start, end_time=window.end),
+                account_id, "get_payouts", (window.start, None),
+                lambda c: self._api.get_payouts(c, start_time=window.start),
             ),
             self.balance(account_id),
             return_exceptions=True,
@@ -176,10 +180,9 @@ class ReportService:
 
     async def exchanges(self, account_id: int, window: Window) -> list[Exchange]:
         exchanges = await self._read(
-            account_id, "get_exchanges", (window.start, window.end),
-            lambda c: self._api.get_exchanges(c, start_time=window.start, end_time=window.end),
+            account_id, "get_exchanges", (window.start, None),
+            lambda c: self._api.get_exchanges(c, start_time=window.start),
         )  # fmt: skip
-        # The API filters by last change; the user asked about exchanges made in the window.
         return [e for e in exchanges if window.holds(e.time)]
 
     async def clicks(self, account_id: int, window: Window, latest: int = 10) -> ClickStats:
@@ -197,3 +200,7 @@ class ReportService:
 
     def now(self) -> float:
         return self._clock()
+
+    def forget(self, account_id: int) -> None:
+        """The account's data changed (a payout was requested): read it fresh next time."""
+        self._cache.forget(account_id)

@@ -44,6 +44,13 @@ class Page(CallbackData, prefix="pg1"):
     until: UnixTime = 0
 
 
+class PickAgain(CallbackData, prefix="ra1"):
+    """🔁 under a list shown for the remembered account: choose the account again."""
+
+    view: View
+    period: str = ""
+
+
 class UnlinkAction(StrEnum):
     PICK = "p"
     CONFIRM = "y"
@@ -103,6 +110,7 @@ class NotifyToggle(CallbackData, prefix="ns1"):
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     AccountPick,
     Page,
+    PickAgain,
     Unlink,
     Language,
     PayoutStart,

@@ -16,6 +16,7 @@ from bot.telegram.callbacks import (
     Language,
     Page,
     PayoutStart,
+    PickAgain,
     Unlink,
     UnlinkAction,
     View,
@@ -38,6 +39,17 @@ def pick_account(
         data = AccountPick(view=view, account_id=ALL_ACCOUNTS, period=period)
         builder.button(text=t("accounts.all_button"), callback_data=data)
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def with_pick_again(
+    markup: InlineKeyboardMarkup | None, view: View, period: str, t: Translator
+) -> InlineKeyboardMarkup:
+    """A list shown for the remembered account gets a 🔁 to choose another one."""
+    builder = InlineKeyboardBuilder.from_markup(markup) if markup else InlineKeyboardBuilder()
+    switch = InlineKeyboardBuilder()
+    switch.button(text=t("accounts.pick_again"), callback_data=PickAgain(view=view, period=period))
+    builder.attach(switch)
     return builder.as_markup()
 
 

@@ -9,7 +9,15 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.exchanger import Exchange, PartnerInfo, Payout, PayoutStatus
 from bot.exchanger.errors import ExchangerError, KeyRejected
 from bot.i18n import Html, Translator
-from bot.services.reports import AccountBalance, ClickStats, Overview, PayoutsView, Period, Window
+from bot.services.reports import (
+    ALIGN,
+    AccountBalance,
+    ClickStats,
+    Overview,
+    PayoutsView,
+    Period,
+    Window,
+)
 from bot.storage.accounts import Account
 from bot.telegram import keyboards
 from bot.telegram.callbacks import ALL_ACCOUNTS, View
@@ -50,7 +58,7 @@ class Listing:
         newer = None
         if until:
             following = until + self.period.seconds
-            newer = 0 if following >= self.now else following
+            newer = 0 if following >= self.now - ALIGN else following  # 0: up to now
         return TimePages(until=until, older=self.window.start, newer=newer)
 
     def title_period(self, t: Translator) -> Html:

@@ -76,6 +76,7 @@ TEXTS: dict[str, Text] = {
     ),
     "view.all_header": Text(en="📚 <b>All accounts</b>", ru="📚 <b>Все аккаунты</b>"),
     "accounts.all_button": Text(en="📚 All accounts", ru="📚 Все аккаунты"),
+    "accounts.pick_again": Text(en="🔁 Another account", ru="🔁 Другой аккаунт"),
     "overview.title": Text(
         en="💼 <b>Your accounts</b> ({count})", ru="💼 <b>Ваши аккаунты</b> ({count})"
     ),

@@ -22,6 +22,7 @@ from bot.i18n import Translator
 from bot.services.accounts import AccountService
 from bot.services.payout_models import Offer, Outcome, Step
 from bot.services.payouts import PayoutService
+from bot.services.reports import ReportService
 from bot.telegram import payout_keyboards, payout_views
 from bot.telegram.callbacks import (
     PayoutConfirm,
@@ -179,7 +180,7 @@ async def confirmation_cancel_handler(
 @router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
 async def confirm_handler(
     query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext,
+    state: FSMContext, reports: ReportService,
 ) -> None:  # fmt: skip
     """✅ Confirm, and 🔄 Check again after an unknown outcome (which never re-sends)."""
     press = Press(query)
@@ -190,6 +191,8 @@ async def confirm_handler(
 
     token, chat_id = callback_data.token, _chat(query)
     outcome = await payouts.confirm(token, chat_id, query.from_user.id, on_claimed=sending)
+    if outcome.request is not None:  # the balance may have changed: /balance reads it again
+        reports.forget(outcome.request.account_id)
     await _report(press, t, outcome, state)
 
 

@@ -1,8 +1,9 @@
 """/balance, /payouts, /exchanges [period], /clicks [period], their account picker and pages.
 
 With several accounts /balance shows all of them at once; the list commands ask which account
-(/payouts and /exchanges also offer "all"). Lists show a recent period by default and page
-through time with ⏪ ⏩ (see `Period` in the reports service).
+(/payouts and /exchanges also offer "all") and remember the answer for a while (🔁 changes
+it). Lists show a recent period by default and page through time with ⏪ ⏩ (see `Period` in
+the reports service).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
@@ -18,7 +20,8 @@ from bot.services.accounts import AccountService
 from bot.services.reports import Period, ReportService
 from bot.storage.accounts import Account
 from bot.telegram import keyboards, views
-from bot.telegram.callbacks import ALL_ACCOUNTS, AccountPick, Page, View
+from bot.telegram.account_choice import recall, remember
+from bot.telegram.callbacks import ALL_ACCOUNTS, AccountPick, Page, PickAgain, View
 from bot.telegram.middlewares.throttling import EXCHANGER
 from bot.telegram.replies import show
 
@@ -62,27 +65,55 @@ async def _command(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
     period: str = "",
 ) -> None:
     linked = await accounts.accounts(message.chat.id)
     if not linked:
         await message.answer(t("accounts.none"))
-    elif len(linked) == 1 or view is View.BALANCE:
-        chosen = linked[0] if len(linked) == 1 else None
-        data = Page(view=view, account_id=chosen.id if chosen else ALL_ACCOUNTS, page=0)
-        data = data.model_copy(update={"period": period})
-        text, markup = await render(t, reports, linked, chosen, data)
-        await message.answer(text, reply_markup=markup)
+        return
+    if len(linked) == 1:
+        chosen: Account | bool | None = linked[0]
+    elif view is View.BALANCE:
+        chosen = None  # every account at a glance
     else:
+        chosen = _remembered(linked, view, await recall(state))
+    if chosen is False:
         markup = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
         await message.answer(t("accounts.pick"), reply_markup=markup)
+        return
+    who = chosen if isinstance(chosen, Account) else None
+    data = Page(view=view, account_id=who.id if who else ALL_ACCOUNTS, page=0, period=period)
+    text, markup = await _render(t, reports, linked, who, data)
+    await message.answer(text, reply_markup=markup)
+
+
+def _remembered(linked: list[Account], view: View, choice: int | None) -> Account | bool | None:
+    """The remembered account, None for "all", False when there is nothing to go by."""
+    if choice == ALL_ACCOUNTS and view in WITH_ALL:
+        return None
+    return next((a for a in linked if a.id == choice), False)
+
+
+async def _render(
+    t: Translator, reports: ReportService, linked: list[Account], chosen: Account | None, data: Page
+) -> views.Rendered:
+    """`render`, plus 🔁 under a list when there are other accounts to choose."""
+    text, markup = await render(t, reports, linked, chosen, data)
+    if data.view is not View.BALANCE and len(linked) > 1:
+        markup = keyboards.with_pick_again(markup, data.view, data.period, t)
+    return text, markup
 
 
 @router.message(Command("balance"), flags=EXCHANGER)
 async def balance_handler(
-    message: Message, t: Translator, accounts: AccountService, reports: ReportService
+    message: Message,
+    t: Translator,
+    accounts: AccountService,
+    reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _command(message, View.BALANCE, t, accounts, reports)
+    await _command(message, View.BALANCE, t, accounts, reports, state)
 
 
 @router.message(Command("payouts"), flags=EXCHANGER)
@@ -92,8 +123,9 @@ async def payouts_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _period_command(message, command, View.PAYOUTS, t, accounts, reports)
+    await _period_command(message, command, View.PAYOUTS, t, accounts, reports, state)
 
 
 @router.message(Command("clicks"), flags=EXCHANGER)
@@ -103,8 +135,9 @@ async def clicks_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _period_command(message, command, View.CLICKS, t, accounts, reports)
+    await _period_command(message, command, View.CLICKS, t, accounts, reports, state)
 
 
 @router.message(Command("exchanges"), flags=EXCHANGER)
@@ -114,8 +147,9 @@ async def exchanges_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _period_command(message, command, View.EXCHANGES, t, accounts, reports)
+    await _period_command(message, command, View.EXCHANGES, t, accounts, reports, state)
 
 
 async def _period_command(
@@ -125,12 +159,13 @@ async def _period_command(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
     period = Period.parse(command.args, DEFAULT_PERIOD[view])
     if period is None:
         await message.answer(t("exchanges.bad_period"))
         return
-    await _command(message, view, t, accounts, reports, period.value)
+    await _command(message, view, t, accounts, reports, state, period.value)
 
 
 @router.callback_query(AccountPick.filter(), flags=EXCHANGER)
@@ -140,7 +175,10 @@ async def account_picked_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
+    if callback_data.view is not View.BALANCE:
+        await remember(state, callback_data.account_id)
     data = Page(
         view=callback_data.view,
         account_id=callback_data.account_id,
@@ -177,6 +215,23 @@ async def _show_page(
         if chosen is None:
             await query.answer(t("accounts.gone"), show_alert=True)
             return
-    text, markup = await render(t, reports, linked, chosen, data)
+    text, markup = await _render(t, reports, linked, chosen, data)
     await show(query, text, markup)
+    await query.answer()
+
+
+@router.callback_query(PickAgain.filter())
+async def pick_again_handler(
+    query: CallbackQuery, callback_data: PickAgain, t: Translator, accounts: AccountService
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    linked = await accounts.accounts(chat_id)
+    view = callback_data.view
+    if len(linked) < 2:
+        await query.answer(t("accounts.gone"), show_alert=True)
+        return
+    markup = keyboards.pick_account(
+        linked, view, t, callback_data.period, with_all=view in WITH_ALL
+    )
+    await show(query, t("accounts.pick"), markup)
     await query.answer()
