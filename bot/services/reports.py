@@ -26,6 +26,7 @@ from bot.storage.accounts import Account, AccountRepo
 
 DAY = 86_400
 ALIGN = 60  # the newest window starts on a minute: repeated reads share one cache entry
+EARLIEST = 1_262_304_000  # 2010-01-01: no window starts earlier (a forged `until` included)
 _T = TypeVar("_T")
 
 
@@ -53,6 +54,7 @@ class Period(StrEnum):
     def window(self, now: float, until: int = 0) -> Window:
         """The newest window (`until` 0), or the one that ends at `until`."""
         if until > 0:
+            until = max(until, EARLIEST + self.seconds)
             return Window(until - self.seconds, until)
         if self is Period.TODAY:
             return Window(int(now) - int(now) % DAY, None)  # since midnight UTC

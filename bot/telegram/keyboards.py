@@ -98,13 +98,14 @@ def pager(
     return builder.as_markup()
 
 
-def overview(balances: list[AccountBalance], t: Translator, page_pager: InlineKeyboardMarkup | None
-) -> InlineKeyboardMarkup:  # fmt: skip
-    """/balance with several accounts: one button per account (its details), then the pager."""
+def overview(balances: list[AccountBalance], first_number: int,
+             page_pager: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:  # fmt: skip
+    """/balance with several accounts: one button per account (its details, numbered like the
+    text: two keys of one site can share their first characters), then the pager."""
     builder = InlineKeyboardBuilder()
-    for item in balances:
+    for number, item in enumerate(balances, start=first_number):
         data = AccountPick(view=View.BALANCE, account_id=item.account.id)
-        builder.button(text=account_label(item.account), callback_data=data)
+        builder.button(text=f"{number}. {account_label(item.account)}", callback_data=data)
     builder.adjust(1)
     if page_pager is not None:
         builder.attach(InlineKeyboardBuilder.from_markup(page_pager))

@@ -11,6 +11,7 @@ from bot.exchanger.errors import ExchangerError, KeyRejected
 from bot.i18n import Html, Translator
 from bot.services.reports import (
     ALIGN,
+    EARLIEST,
     AccountBalance,
     ClickStats,
     Overview,
@@ -59,7 +60,8 @@ class Listing:
         if until:
             following = until + self.period.seconds
             newer = 0 if following >= self.now - ALIGN else following  # 0: up to now
-        return TimePages(until=until, older=self.window.start, newer=newer)
+        older = self.window.start if self.window.start > EARLIEST else None
+        return TimePages(until=until, older=older, newer=newer)
 
     def title_period(self, t: Translator) -> Html:
         if self.window.end is None:
@@ -190,7 +192,10 @@ def clicks(t: Translator, listing: Listing, stats: ClickStats) -> Rendered:
 
 def overview(t: Translator, data: Overview, page: int) -> Rendered:
     """/balance with several accounts: each one's balance, minimum and best payout, totals."""
-    blocks = [_overview_block(t, item.account, item) for item in data.balances]
+    blocks = [
+        f"{number}. {_overview_block(t, item.account, item)}"
+        for number, item in enumerate(data.balances, start=1)
+    ]
     pages = paginate(blocks)
     page = clamp_page(page, len(pages))
     totals = ", ".join(f"{money(v)} {c}" for c, v in data.totals.items()) or "—"
@@ -201,8 +206,10 @@ def overview(t: Translator, data: Overview, page: int) -> Rendered:
             t("overview.total", totals=totals),
         ]
     )
-    shown = data.balances[sum(len(p) for p in pages[:page]) :][: len(pages[page])]
-    markup = keyboards.overview(shown, t, pager(View.BALANCE, ALL_ACCOUNTS, page, len(pages)))
+    first = sum(len(p) for p in pages[:page])
+    shown = data.balances[first:][: len(pages[page])]
+    page_pager = pager(View.BALANCE, ALL_ACCOUNTS, page, len(pages))
+    markup = keyboards.overview(shown, first + 1, page_pager)
     return text, markup
 
 

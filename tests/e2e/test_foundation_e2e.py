@@ -13,7 +13,7 @@ from tests.fakes.processes import SandboxProcess
 async def test_a_user_links_and_reads_the_account(
     bot_api: FakeBotApi, sandbox: SandboxProcess, make_bot: MakeBot
 ) -> None:
-    bot = make_bot(throttle_seconds="0")
+    bot = make_bot()  # the default throttle: a person tapping along is never refused or held
     await bot.start()
     await bot.wait_for_output("Start polling", timeout=30)
     ann = bot_api.user(1001, "Ann", language_code="en")
@@ -33,6 +33,9 @@ async def test_a_user_links_and_reads_the_account(
     assert "→" in await ask("/exchanges 30d", "Referred exchanges")
     assert "30 days" in await ask("/clicks 30d", "Clicks")
     assert "you receive" in await ask("/balance", "Payout methods")
+    assert "#" in await ask("/exchanges", "Referred exchanges (7 days)")
+    assert "you receive" in await ask("/balance", "Payout methods")
+    assert not any("Too many requests" in m.text for m in bot_api.bot_messages(chat.id))
 
     ivan = bot_api.user(2002, "Иван", language_code="ru")
     ivan_chat = bot_api.private_chat(ivan)

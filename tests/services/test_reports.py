@@ -14,7 +14,7 @@ from bot.exchanger.errors import ExchangerUnavailable, KeyRejected
 from bot.exchanger.models import Credentials
 from bot.services.accounts import AccountService
 from bot.services.read_cache import ReadCache
-from bot.services.reports import DAY, Period, ReportService, Window
+from bot.services.reports import DAY, EARLIEST, Period, ReportService, Window
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 
@@ -81,6 +81,8 @@ def test_periods_and_windows() -> None:
     assert Period.parse(" Month ", Period.WEEK) is Period.MONTH
     assert Period.parse("all", Period.WEEK) is None  # the whole history is not offered
     assert Window(10, 20).holds(10) and not Window(10, 20).holds(20)
+    # A forged `until` never reaches before 2010: no "whole history" request through it.
+    assert Period.WEEK.window(NOW, until=5) == Window(EARLIEST, EARLIEST + 7 * DAY)
 
 
 async def test_exchanges_made_in_a_window_even_if_they_changed_later(

@@ -179,6 +179,7 @@ def forged_data(ann: int, bob: int) -> list[tuple[str, str | None]]:
         (f"pg1:p:{ann}:99999999999999999999:30d:0", STALE),
         (f"pg1:p:{ann}:0:30d:99999999999999999", STALE),  # a time beyond the range
         (f"pg1:e:{ann}:0:all", STALE),  # a button of the version before time windows
+        (f"pg1:e:{ann}:0:7d:1", None),  # a window in 1970: starts at 2010 instead
         (f"a1:e:{ann}:../../etc", None),  # a junk period: the default one
         (f"a1:x:{ann}:all", STALE),  # malformed data with a known prefix
         (f"a1:b:{ann}", STALE),
