@@ -117,7 +117,7 @@ async def test_commands_one_after_another_all_get_data_at_default_settings(
     await harness.ask("/clicks", "Clicks")
     await harness.ask("/balance", "Balance: 57.35 USD")
     await harness.ask("/exchanges 30d", "Referred exchanges")
-    assert loop.time() - started < 3  # no answer was held back
+    assert loop.time() - started < 6  # no answer held back (a token costs 2 s: 10 s if so)
     # /balance and /payouts reused the get_info /link made; the second /balance too.
     assert _exchanger_calls(harness, "get_info") == 1
     assert not any(SLOW_DOWN in m.text for m in harness.fake.bot_messages(harness.chat.id))
