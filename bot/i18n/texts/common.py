@@ -77,7 +77,6 @@ TEXTS: dict[str, Text] = {
         en="This account is no longer linked here.", ru="Этот аккаунт здесь больше не привязан."
     ),
     "view.account_header": Text(en="🏦 <b>{account}</b>", ru="🏦 <b>{account}</b>"),
-    "view.empty": Text(en="Nothing yet.", ru="Пока ничего нет."),
     "language.choose": Text(en="Choose the language:", ru="Выберите язык:"),
     "language.set": Text(en="Language: English.", ru="Язык: русский."),
     "error.key_rejected": Text(
