@@ -66,10 +66,12 @@ async def site(chats: ChatRepo) -> Site:
     return Site()
 
 
-def _services(site: Site, repo: AccountRepo, ttl: float = 15) -> tuple[ReportService, ReadCache]:
-    cache = ReadCache(ttl, clock=lambda: NOW)
+def _services(site: Site, repo: AccountRepo) -> tuple[ReportService, AccountService]:
+    """Reports and linking over one client and one read cache, as the bot wires them."""
+    cache = ReadCache(15, clock=lambda: NOW)
     api = OldApiClient(httpx.AsyncClient(transport=httpx.MockTransport(site)))
-    return ReportService(api, repo, cache, clock=lambda: NOW), cache
+    reports = ReportService(api, repo, cache, clock=lambda: NOW)
+    return reports, AccountService(api, repo, ["https://a.example"], cache)
 
 
 def test_periods_and_windows() -> None:
@@ -109,8 +111,7 @@ async def test_reads_are_cached_and_a_payout_forgets_them(
     site: Site, account_repo: AccountRepo
 ) -> None:
     account = await account_repo.add(1, Credentials("https://a.example", "good-key"), 7)
-    reports, cache = _services(site, account_repo)
-    accounts = AccountService(reports._api, account_repo, ["https://a.example"], cache)
+    reports, accounts = _services(site, account_repo)
     week = Period.WEEK.window(NOW)
     await accounts.link(1, 7, "good-key")  # seeds get_info
     await reports.balance(account.id)
