@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
@@ -100,13 +100,20 @@ def pager(
 
 def overview(balances: list[AccountBalance], first_number: int,
              page_pager: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:  # fmt: skip
-    """/balance with several accounts: one button per account (its details, numbered like the
-    text: two keys of one site can share their first characters), then the pager."""
+    """/balance with several accounts: one row per account — its details (numbered like the
+    text: two keys of one site can share their first characters) and 💸 when a payout is
+    possible — then the pager."""
     builder = InlineKeyboardBuilder()
     for number, item in enumerate(balances, start=first_number):
-        data = AccountPick(view=View.BALANCE, account_id=item.account.id)
-        builder.button(text=f"{number}. {account_label(item.account)}", callback_data=data)
-    builder.adjust(1)
+        details = InlineKeyboardButton(
+            text=f"{number}. {account_label(item.account)}",
+            callback_data=AccountPick(view=View.BALANCE, account_id=item.account.id).pack(),
+        )
+        row = [details]
+        if item.info is not None and item.info.can_request_payout:
+            payout = PayoutStart(account_id=item.account.id).pack()
+            row.append(InlineKeyboardButton(text="💸", callback_data=payout))
+        builder.row(*row)
     if page_pager is not None:
         builder.attach(InlineKeyboardBuilder.from_markup(page_pager))
     return builder.as_markup()

@@ -129,10 +129,12 @@ async def test_several_accounts_at_a_glance_and_lists_ask_which_one(harness: Har
     assert "✅ a payout is possible" in overview.text
     assert "⏳ 6.80 USD more until a payout" in overview.text
     assert overview.text.endswith("Total: 60.55 USD")
-    assert len(overview.buttons) == 2  # one per account: its details
+    # One row per account: its details, and 💸 where a payout is possible (Alice's only).
+    assert [b["text"][:2] for b in overview.buttons] == ["1.", "💸", "2."]
+    assert overview.buttons[1]["callback_data"].startswith("ps1:")
     mark = harness.fake.revision
     query = await harness.fake.press(
-        harness.chat, harness.user, overview.message_id, overview.buttons[1]["callback_data"]
+        harness.chat, harness.user, overview.message_id, overview.buttons[2]["callback_data"]
     )
     await harness.fake.wait_for_answer(query)
     details = await harness.fake.wait_for_text(harness.chat.id, "Balance: 3.20 USD", since=mark)
@@ -152,6 +154,16 @@ async def test_several_accounts_at_a_glance_and_lists_ask_which_one(harness: Har
     assert listing.text.count("🏦") >= 2  # each item says whose it is
     clicks = await harness.ask("/clicks", "Which account?")
     assert "All accounts" not in " ".join(clicks.button_texts())
+    # 💸 in the overview starts the payout of that account.
+    overview = await harness.ask("/balance", "Your accounts (2)")
+    mark = harness.fake.revision
+    await harness.fake.wait_for_answer(
+        await harness.fake.press_button(
+            harness.chat, harness.user, "💸", message_id=overview.message_id
+        )
+    )
+    menu = await harness.fake.wait_for_text(harness.chat.id, "Choose the payout method", since=mark)
+    assert "57.35" in menu.text
     assert harness.fake.violations == []
 
 
