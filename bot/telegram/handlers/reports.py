@@ -177,15 +177,14 @@ async def account_picked_handler(
     reports: ReportService,
     state: FSMContext,
 ) -> None:
-    if callback_data.view is not View.BALANCE:
-        await remember(state, callback_data.account_id)
     data = Page(
         view=callback_data.view,
         account_id=callback_data.account_id,
         page=0,
         period=callback_data.period,
     )
-    await _show_page(query, data, t, accounts, reports)
+    if await _show_page(query, data, t, accounts, reports) and data.view is not View.BALANCE:
+        await remember(state, data.account_id)
 
 
 @router.callback_query(Page.filter(), flags=EXCHANGER)
@@ -205,7 +204,8 @@ async def _show_page(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
-) -> None:
+) -> bool:
+    """Shows the page; False when the account is not (or no longer) this chat's."""
     chat_id = query.message.chat.id if query.message else query.from_user.id
     linked = await accounts.accounts(chat_id)
     if data.account_id == ALL_ACCOUNTS and data.view in WITH_ALL and linked:
@@ -214,10 +214,11 @@ async def _show_page(
         chosen = next((a for a in linked if a.id == data.account_id), None)
         if chosen is None:
             await query.answer(t("accounts.gone"), show_alert=True)
-            return
+            return False
     text, markup = await _render(t, reports, linked, chosen, data)
     await show(query, text, markup)
     await query.answer()
+    return True
 
 
 @router.callback_query(PickAgain.filter())
