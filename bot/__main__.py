@@ -33,6 +33,7 @@ from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
 from bot.services.payout_models import PayoutTimings
 from bot.services.payouts import PayoutService
+from bot.services.read_cache import ReadCache
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
@@ -47,6 +48,7 @@ from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.middlewares.i18n import I18nMiddleware
 from bot.telegram.middlewares.inflight import InFlightMiddleware
+from bot.telegram.middlewares.reply_retry import HandlerScope, ReplyRetryMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 from bot.telegram.payout_delivery import announcer
@@ -66,13 +68,15 @@ def make_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(
             parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
         ),
     )
+    bot.session.middleware(ReplyRetryMiddleware())  # handler replies only (see HandlerScope)
+    return bot
 
 
 def load_vault(settings: Settings) -> KeyVault:
@@ -119,12 +123,13 @@ def make_dispatcher(
             check_schedule=settings.payout_check_schedule,
         ),
     )
+    cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,
         chats=chats,
-        accounts=AccountService(api, repo, settings.exchanger_url),
-        reports=ReportService(api, repo),
+        accounts=AccountService(api, repo, settings.exchanger_url, cache),
+        reports=ReportService(api, repo, cache),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=payouts,
     )
@@ -141,16 +146,21 @@ def make_dispatcher(
     dp.shutdown.register(inflight.drain)
     dp.shutdown.register(payouts.checks.stop)
     # --- end of payout reconciliation
+    dp.update.outer_middleware(HandlerScope())  # replies hit by a 429 are sent again
     dp.update.outer_middleware(ContextMiddleware(chats))
     dp.update.outer_middleware(I18nMiddleware())  # after the chat row: its language wins
     # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
-    dp.message.middleware(SecretInputMiddleware())
+    # Edited messages too: a key can arrive by editing a message (issue 11).
+    secret_input = SecretInputMiddleware()
+    dp.message.middleware(secret_input)
+    dp.edited_message.middleware(secret_input)
     chat_admin = ChatAdminMiddleware()
-    dp.message.middleware(chat_admin)
-    dp.callback_query.middleware(chat_admin)
-    throttling = ThrottlingMiddleware(settings.throttle_seconds)
-    dp.message.middleware(throttling)
-    dp.callback_query.middleware(throttling)
+    throttling = ThrottlingMiddleware(
+        settings.throttle_seconds, settings.throttle_burst, settings.throttle_max_delay
+    )
+    for observer in (dp.message, dp.edited_message, dp.callback_query):
+        observer.middleware(chat_admin)
+        observer.middleware(throttling)
     dp.include_routers(*get_routers())
     dp.startup.register(set_commands)
     return dp

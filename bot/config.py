@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     throttle_seconds: float = Field(default=2.0, ge=0)
     payout_request_timeout: float = Field(default=30.0, gt=0, le=300)
     payout_check_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_CHECK_SCHEDULE
+    throttle_burst: int = Field(default=8, ge=1, le=1000)
+    throttle_max_delay: float = Field(default=4.0, ge=0, le=60)
+    read_cache_seconds: float = Field(default=15.0, ge=0, le=600)
 
     @field_validator("bot_token")
     @classmethod

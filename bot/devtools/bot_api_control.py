@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from bot.devtools.bot_api_entities import utf16_len
 from bot.devtools.bot_api_models import (
     CHANNEL,
+    GROUP,
     PRIVATE,
     SUPERGROUP,
     CallbackQuery,
@@ -119,6 +121,59 @@ class BotApiControl:
         self.state.add_message(message)
         self.state.enqueue("message", message.to_api())
         return message
+
+    async def edit_text(self, message: FakeMessage, text: str) -> FakeMessage:
+        """The user edits their (not deleted) message: the bot gets an ``edited_message``."""
+        if message.from_bot or message.deleted:
+            raise AssertionError(f"message {message.message_id} cannot be edited by its user")
+        message.history.append(message.text)
+        message.text = text
+        command = _COMMAND_RE.match(text)
+        message.entities = (
+            [{"type": "bot_command", "offset": 0, "length": utf16_len(command[0])}]
+            if command
+            else []
+        )
+        message.edit_date = int(time.time())
+        self.state.touch(message)
+        self.state.enqueue("edited_message", message.to_api())
+        return message
+
+    def migrate_to_supergroup(self, group: FakeChat, new_id: int, by: FakeUser) -> FakeChat:
+        """A group becomes a supergroup with a new id, as Telegram does it: a service message
+        with ``migrate_to_chat_id`` in the group and one with ``migrate_from_chat_id`` in the
+        supergroup; members keep their status; from then on, sending to or editing in the old id
+        answers 400 "group chat was upgraded to a supergroup chat" with migrate_to_chat_id."""
+        if group.type != GROUP:
+            raise ValueError("only a basic group can be migrated")
+        if new_id >= 0 or new_id in self.state.chats:
+            raise ValueError("the supergroup needs a new negative id")
+        new = self.state.add_chat(FakeChat(new_id, SUPERGROUP, title=group.title))
+        for (chat_id, user_id), status in list(self.state.members.items()):
+            if chat_id == group.id:
+                self.state.members[(new_id, user_id)] = status
+        self.state.migrated[group.id] = new_id
+        now = int(time.time())
+        for chat, field, value in (
+            (group, "migrate_to_chat_id", new_id),
+            (new, "migrate_from_chat_id", group.id),
+        ):
+            self.state.enqueue(
+                "message",
+                {
+                    "message_id": self.state.new_message_id(chat),
+                    "from": by.to_api(),
+                    "chat": chat.to_api(),
+                    "date": now,
+                    field: value,
+                },
+            )
+        return new
+
+    def flood_chat(self, chat_id: int, retry_after: int = 1, count: int = 1) -> None:
+        """The next ``count`` sends or edits in this chat answer 429 "Too Many Requests: retry
+        after N" (Telegram's per-chat flood control), whatever the configured rate limits."""
+        self.state.floods[chat_id].extend([retry_after] * count)
 
     async def press(
         self, chat: FakeChat, user: FakeUser, message_id: int, callback_data: str

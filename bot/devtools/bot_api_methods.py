@@ -251,8 +251,19 @@ class BotApiMethods(MediaMethods):
 
     # -- shared checks --------------------------------------------------------------------------
 
+    def _check_not_migrated(self, chat: FakeChat) -> None:
+        new_id = self.state.migrated.get(chat.id)
+        if new_id is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=new_id,
+                violation=False,
+            )
+
     def _writable_chat(self, chat_id: Any) -> FakeChat:
         chat = self.state.resolve_chat(chat_id)
+        self._check_not_migrated(chat)
         if chat.type == PRIVATE:
             if chat.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user", violation=False)
@@ -280,6 +291,7 @@ class BotApiMethods(MediaMethods):
                 "chat_id is empty" if message_id > 0 else "message identifier is not specified"
             )
         chat = self.state.resolve_chat(values["chat_id"])
+        self._check_not_migrated(chat)
         if chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user", violation=False)
         message = self.state.message(chat, message_id)
@@ -306,6 +318,15 @@ class BotApiMethods(MediaMethods):
         return target
 
     def _throttle(self, chat: FakeChat) -> None:
+        floods = self.state.floods.get(chat.id)
+        if floods:  # an injected per-chat flood (FakeBotApi.flood_chat)
+            retry_after = floods.popleft()
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                retry_after=retry_after,
+                violation=False,
+            )
         retry_after = self.limiter.acquire(chat.id, chat.is_group)
         if retry_after is not None:
             raise ApiError(

@@ -37,6 +37,8 @@ class BotApiState:
         self.members: dict[tuple[int, int], str] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.migrated: dict[int, int] = {}  # group id -> its supergroup's id
+        self.floods: defaultdict[int, deque[int]] = defaultdict(deque)  # chat id -> retry_after
         self.updates: deque[dict[str, Any]] = deque(maxlen=MAX_PENDING_UPDATES)
         self.allowed_updates: frozenset[str] | None = None
         self.revision = 0

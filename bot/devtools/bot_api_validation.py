@@ -142,12 +142,14 @@ class ApiError(Exception):
         description: str,
         *,
         retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
         violation: bool = True,
     ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
         self.violation = violation
 
     def payload(self) -> dict[str, Any]:
@@ -158,6 +160,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 

@@ -15,6 +15,7 @@ from bot.exchanger.errors import (
     MalformedResponse,
     RequestRefused,
 )
+from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo, AlreadyLinked
 
 _KEY_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_.=+/")
@@ -42,10 +43,17 @@ def looks_like_key(text: str) -> bool:
 
 
 class AccountService:
-    def __init__(self, api: ExchangerApi, repo: AccountRepo, sites: list[str]) -> None:
+    def __init__(
+        self,
+        api: ExchangerApi,
+        repo: AccountRepo,
+        sites: list[str],
+        cache: ReadCache | None = None,
+    ) -> None:
         self._api = api
         self._repo = repo
         self._sites = sites
+        self._cache = cache if cache is not None else ReadCache(ttl=0)
 
     @property
     def sites(self) -> list[str]:
@@ -61,8 +69,15 @@ class AccountService:
         try:
             account = await self._repo.add(chat_id, Credentials(site, key), linked_by=user_id)
         except AlreadyLinked as exc:
+            self._remember(exc.account.id, info)
             return LinkResult(LinkStatus.ALREADY_LINKED, account=exc.account, info=info)
+        self._remember(account.id, info)
         return LinkResult(LinkStatus.LINKED, account=account, info=info)
+
+    def _remember(self, account_id: int, info: PartnerInfo) -> None:
+        """The get_info just made serves the /balance that usually follows a /link."""
+        self._cache.forget(account_id)
+        self._cache.put(ReadCache.key(account_id, "get_info"), info)
 
     async def _find_site(self, key: str) -> tuple[str | None, PartnerInfo | None, LinkResult]:
         """Ask every configured site at once; the first (in configured order) that accepts wins."""
@@ -94,4 +109,7 @@ class AccountService:
         return account if account and account.chat_id == chat_id else None
 
     async def unlink(self, chat_id: int, account_id: int) -> bool:
-        return await self._repo.delete(chat_id, account_id)
+        deleted = await self._repo.delete(chat_id, account_id)
+        if deleted:
+            self._cache.forget(account_id)
+        return deleted

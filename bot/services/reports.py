@@ -1,30 +1,47 @@
-"""Read-only views of an affiliate account: balance, payouts, exchanges, clicks."""
+"""Read-only views of affiliate accounts: balance (one or all), payouts, exchanges, clicks.
+
+Lists are shown one time window at a time (a recent period by default, older windows on
+request), never the whole history at once: a large affiliate's full history can be more than
+the client accepts in one answer. Exchanges and payouts are listed by when they were made, but
+the API filters them by their LAST CHANGE (see the reference): an exchange made in a window
+may have changed after it. So they are read from the window's start up to now (`end_time`
+unset) and filtered by creation time here; clicks never change and are read for the window
+only. Every exchanger read goes through the short `ReadCache`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInfo, Payout
 from bot.exchanger.errors import ExchangerError
 from bot.i18n import words
-from bot.storage.accounts import AccountRepo
+from bot.services.read_cache import ReadCache
+from bot.storage.accounts import Account, AccountRepo
 
 DAY = 86_400
+ALIGN = 60  # the newest window starts on a minute: repeated reads share one cache entry
+EARLIEST = 1_262_304_000  # 2010-01-01: no window starts earlier (a forged `until` included)
+_T = TypeVar("_T")
 
 
 class Period(StrEnum):
-    ALL = "all"
     TODAY = "today"
     WEEK = "7d"
     MONTH = "30d"
 
     @classmethod
-    def parse(cls, text: str | None) -> Period | None:
+    def parse(cls, text: str | None, default: Period) -> Period | None:
         """`None` when the text names no period we know (the caller says so)."""
-        value = (text or "all").strip().lower()
+        value = (text or "").strip().lower()
+        if not value:
+            return default
         return next((p for p in cls if value == p.value or value in words(p.words_key)), None)
 
     @property
@@ -32,12 +49,29 @@ class Period(StrEnum):
         """The catalog message listing what users may type for this period."""
         return f"period.words.{self.value}"
 
-    def start_time(self, now: float) -> int | None:
-        if self is Period.ALL:
-            return None
+    @property
+    def seconds(self) -> int:
+        return {Period.TODAY: DAY, Period.WEEK: 7 * DAY, Period.MONTH: 30 * DAY}[self]
+
+    def window(self, now: float, until: int = 0) -> Window:
+        """The newest window (`until` 0), or the one that ends at `until`."""
+        if until > 0:
+            until = max(until, EARLIEST + self.seconds)
+            return Window(until - self.seconds, until)
         if self is Period.TODAY:
-            return int(now) - int(now) % DAY  # midnight UTC
-        return int(now) - (7 if self is Period.WEEK else 30) * DAY
+            return Window(int(now) - int(now) % DAY, None)  # since midnight UTC
+        return Window(int(now) - int(now) % ALIGN - self.seconds, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """[start, end) in unix time; `end` None: up to now."""
+
+    start: int
+    end: int | None
+
+    def holds(self, unix: int) -> bool:
+        return unix >= self.start and (self.end is None or unix < self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +83,33 @@ class PayoutsView:
 @dataclass(frozen=True, slots=True)
 class ClickStats:
     today: int
-    week: int
-    month: int
+    total: int  # in the window
     latest: list[Click]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    """One line of the overview: the account's info, or why it could not be read."""
+
+    account: Account
+    info: PartnerInfo | None
+    error: ExchangerError | None = None
+
+    @property
+    def best_method_amount(self) -> Decimal | None:
+        amounts = [m.amount for m in self.info.methods] if self.info else []
+        return max(amounts) if amounts else None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    balances: list[AccountBalance]
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """Balance per currency over the accounts that answered (sites count in USD)."""
+        total = sum((b.info.balance for b in self.balances if b.info), Decimal(0))
+        return {"USD": total} if any(b.info for b in self.balances) else {}
 
 
 class AccountGone(Exception):
@@ -59,9 +117,17 @@ class AccountGone(Exception):
 
 
 class ReportService:
-    def __init__(self, api: ExchangerApi, repo: AccountRepo) -> None:
+    def __init__(
+        self,
+        api: ExchangerApi,
+        repo: AccountRepo,
+        cache: ReadCache,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._api = api
         self._repo = repo
+        self._cache = cache
+        self._clock = clock
 
     async def _creds(self, account_id: int) -> Credentials:
         creds = await self._repo.credentials(account_id)
@@ -69,14 +135,42 @@ class ReportService:
             raise AccountGone
         return creds
 
-    async def balance(self, account_id: int) -> PartnerInfo:
-        return await self._api.get_info(await self._creds(account_id))
+    async def _read(
+        self, account_id: int, method: str, params: tuple[int | None, ...],
+        call: Callable[[Credentials], Awaitable[_T]],
+    ) -> _T:  # fmt: skip
+        async def fetch() -> _T:
+            return await call(await self._creds(account_id))
 
-    async def payouts(self, account_id: int) -> PayoutsView:
-        creds = await self._creds(account_id)
-        payouts, info = await asyncio.gather(
-            self._api.get_payouts(creds), self._api.get_info(creds), return_exceptions=True
+        return await self._cache.get(ReadCache.key(account_id, method, *params), fetch)
+
+    async def balance(self, account_id: int) -> PartnerInfo:
+        return await self._read(account_id, "get_info", (), self._api.get_info)
+
+    async def overview(self, accounts: Sequence[Account]) -> Overview:
+        """Every account's balance at once; one failing site does not hide the others."""
+        answers = await asyncio.gather(
+            *(self.balance(a.id) for a in accounts), return_exceptions=True
         )
+        balances = []
+        for account, answer in zip(accounts, answers, strict=True):
+            if isinstance(answer, PartnerInfo):
+                balances.append(AccountBalance(account, answer))
+            elif isinstance(answer, ExchangerError):
+                balances.append(AccountBalance(account, None, answer))
+            elif not isinstance(answer, AccountGone):
+                raise answer
+        return Overview(balances)
+
+    async def payouts(self, account_id: int, window: Window) -> PayoutsView:
+        payouts, info = await asyncio.gather(
+            self._read(
+                account_id, "get_payouts", (window.start, None),
+                lambda c: self._api.get_payouts(c, start_time=window.start),
+            ),
+            self.balance(account_id),
+            return_exceptions=True,
+        )  # fmt: skip
         if isinstance(payouts, BaseException):
             raise payouts
         # Method titles are a nicety: the list is still worth showing without them.
@@ -86,23 +180,31 @@ class ReportService:
             raise info
         else:
             titles = {method.id: method.title for method in info.methods}
-        return PayoutsView(payouts=payouts, method_titles=titles)
+        return PayoutsView([p for p in payouts if window.holds(p.time)], titles)
 
-    async def exchanges(self, account_id: int, period: Period) -> list[Exchange]:
-        start = period.start_time(time.time())
-        exchanges = await self._api.get_exchanges(await self._creds(account_id), start_time=start)
-        # The API filters by last change; the user asked about exchanges made in the period.
-        return [e for e in exchanges if start is None or e.time >= start]
+    async def exchanges(self, account_id: int, window: Window) -> list[Exchange]:
+        exchanges = await self._read(
+            account_id, "get_exchanges", (window.start, None),
+            lambda c: self._api.get_exchanges(c, start_time=window.start),
+        )  # fmt: skip
+        return [e for e in exchanges if window.holds(e.time)]
 
-    async def clicks(self, account_id: int, latest: int = 10) -> ClickStats:
-        now = time.time()
-        month_start = int(now) - 30 * DAY
-        clicks = await self._api.get_links(await self._creds(account_id), start_time=month_start)
-        today_start = Period.TODAY.start_time(now) or 0
-        week_start = int(now) - 7 * DAY
+    async def clicks(self, account_id: int, window: Window, latest: int = 10) -> ClickStats:
+        clicks = await self._read(
+            account_id, "get_links", (window.start, window.end),
+            lambda c: self._api.get_links(c, start_time=window.start, end_time=window.end),
+        )  # fmt: skip
+        clicks = [c for c in clicks if window.holds(c.time)]
+        today = Period.TODAY.window(self._clock())
         return ClickStats(
-            today=sum(1 for c in clicks if c.time >= today_start),
-            week=sum(1 for c in clicks if c.time >= week_start),
-            month=sum(1 for c in clicks if c.time >= month_start),
+            today=sum(1 for c in clicks if today.holds(c.time)),
+            total=len(clicks),
             latest=clicks[:latest],
         )
+
+    def now(self) -> float:
+        return self._clock()
+
+    def forget(self, account_id: int) -> None:
+        """The account's data changed (a payout was requested): read it fresh next time."""
+        self._cache.forget(account_id)

@@ -30,6 +30,27 @@ class Chat:
 
 
 _COLUMNS = "chat_id, chat_type, language, active, " + ", ".join(k.column for k in NotificationKind)
+_TOGGLES = ", ".join(k.column for k in NotificationKind)
+# The moved chat's row, merged into the new id's row if that exists already (the supergroup
+# wrote before the move was handled): a language chosen there wins, else the old one is kept;
+# a notification turned off on either side stays off (on is the default, off was a choice).
+_MERGE_CHAT = (
+    f"INSERT INTO chats (chat_id, chat_type, language, active, {_TOGGLES}, created_at)"
+    f" SELECT ?, 'supergroup', language, active, {_TOGGLES}, created_at"
+    " FROM chats WHERE chat_id = ?"
+    " ON CONFLICT (chat_id) DO UPDATE SET chat_type = 'supergroup',"
+    " language = COALESCE(chats.language, excluded.language),"
+    " active = MAX(chats.active, excluded.active), "
+    + ", ".join(
+        f"{k.column} = MIN(chats.{k.column}, excluded.{k.column})" for k in NotificationKind
+    )
+)
+# An account linked in both chats is kept once: the one linked in the new chat.
+_DROP_DUPLICATE_ACCOUNTS = (
+    "DELETE FROM accounts WHERE chat_id = ? AND key_fingerprint IN"
+    " (SELECT key_fingerprint FROM accounts WHERE chat_id = ?)"
+)
+_PENDING_OUTBOX = "sent_at IS NULL AND dropped_reason IS NULL"
 
 
 def _chat(row: object) -> Chat:
@@ -71,3 +92,24 @@ class ChatRepo:
         await self._db.execute(
             f"UPDATE chats SET {kind.column} = ? WHERE chat_id = ?", (int(on), chat_id)
         )
+
+    async def migrate(self, old: int, new: int) -> int:
+        """A group became a supergroup (`old` → `new` id): its settings, language, accounts and
+        pending notifications move to the new id at once, merged with anything already there,
+        in one transaction. Safe to run twice (Telegram sends a service message to each chat).
+        Returns the number of accounts moved."""
+        if old == new:
+            return 0
+        async with self._db.transaction() as conn:
+            await conn.execute(_MERGE_CHAT, (new, old))
+            await conn.execute(_DROP_DUPLICATE_ACCOUNTS, (old, new))
+            async with conn.execute(
+                "UPDATE accounts SET chat_id = ? WHERE chat_id = ?", (new, old)
+            ) as cursor:
+                moved = cursor.rowcount
+            await conn.execute(
+                f"UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND {_PENDING_OUTBOX}",
+                (new, old),
+            )
+            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+        return moved

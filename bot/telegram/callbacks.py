@@ -14,6 +14,8 @@ from bot.storage.chats import NotificationKind
 # A database row id: forged data beyond SQLite's 64-bit range fails the filter, not the query.
 RowId = Annotated[int, Field(ge=0, le=2**63 - 1)]
 PageNumber = Annotated[int, Field(ge=0, le=100_000)]
+UnixTime = Annotated[int, Field(ge=0, le=2**40)]
+ALL_ACCOUNTS = 0  # account_id 0 in AccountPick / Page: every account of the chat
 
 
 class View(StrEnum):
@@ -24,20 +26,29 @@ class View(StrEnum):
 
 
 class AccountPick(CallbackData, prefix="a1"):
-    """Choose which linked account a command is about."""
+    """Choose which linked account a command is about (ALL_ACCOUNTS: all of them)."""
 
     view: View
     account_id: RowId
-    period: str = "all"
+    period: str = ""
 
 
 class Page(CallbackData, prefix="pg1"):
-    """◀ ▶ through a long list; the data is fetched again, so no page cache to go stale."""
+    """◀ ▶ through a long list, and ⏪ ⏩ through time: `until` is the end of the shown time
+    window (0: up to now). The data is fetched again (through the short read cache)."""
 
     view: View
     account_id: RowId
     page: PageNumber
-    period: str = "all"
+    period: str = ""
+    until: UnixTime = 0
+
+
+class PickAgain(CallbackData, prefix="ra1"):
+    """🔁 under a list shown for the remembered account: choose the account again."""
+
+    view: View
+    period: str = ""
 
 
 class UnlinkAction(StrEnum):
@@ -99,6 +110,7 @@ class NotifyToggle(CallbackData, prefix="ns1"):
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     AccountPick,
     Page,
+    PickAgain,
     Unlink,
     Language,
     PayoutStart,

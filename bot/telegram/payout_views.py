@@ -6,8 +6,11 @@ typed); everywhere else masked.
 
 from __future__ import annotations
 
+import html
 import time
 from decimal import Decimal, InvalidOperation
+
+from aiogram.types import ForceReply, User
 
 from bot.i18n import Html, Render, Translator
 from bot.services.payout_models import Offer, Outcome, Result, Step
@@ -64,6 +67,16 @@ def refusal(t: Translator, offer: Offer) -> str:
 def refusal_alert(t: Translator, offer: Offer) -> str:
     """A refusal that needs no more than an alert (the account is gone, not the owner)."""
     return t.plain(_REFUSALS.get(offer.status, "accounts.gone"))[:200]
+
+
+def wallet_reply(t: Translator, user: User, title: str) -> tuple[str, ForceReply]:
+    """In a group: a prompt the user answers by replying, addressed to them only (selective)."""
+    mention = Html(
+        f'<a href="tg://user?id={user.id}">{html.escape(short(user.first_name, 40))}</a>'
+    )
+    text = t("payreq.reply_wallet", user=mention, method=short(title, 60))
+    placeholder = t.plain("payreq.wallet_placeholder")
+    return text, ForceReply(selective=True, input_field_placeholder=placeholder)
 
 
 def ask_wallet(

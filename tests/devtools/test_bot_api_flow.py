@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.exceptions import (
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
 )
 from aiogram.types import (
@@ -321,3 +322,53 @@ async def test_rate_limits_answer_429() -> None:
             assert fake.count_429 == 2 and fake.violations == []
         finally:
             await bot.session.close()
+
+
+async def test_group_migration_service_messages_and_the_old_id(
+    bot: Bot, bot_api: FakeBotApi
+) -> None:
+    ann = bot_api.user(1001, "Ann")
+    group = bot_api.group_chat(-4001, "Team", type="group")
+    bot_api.set_member_status(group.id, ann.id, "creator")
+    await bot.send_message(group.id, "before")
+    supergroup = bot_api.migrate_to_supergroup(group, -1004001, ann)
+    assert supergroup.type == "supergroup"
+    assert bot_api.state.member_status(supergroup, ann.id) == "creator"
+    updates = await bot.get_updates(timeout=0)
+    moved = [(u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id)
+             for u in updates if u.message]  # fmt: skip
+    assert moved == [(group.id, supergroup.id, None), (supergroup.id, None, group.id)]
+    with pytest.raises(TelegramMigrateToChat) as info:
+        await bot.send_message(group.id, "after")
+    assert info.value.migrate_to_chat_id == supergroup.id
+    await bot.send_message(supergroup.id, "after")
+    assert bot_api.violations == []
+
+
+async def test_flood_chat_answers_429_for_that_chat_only(
+    bot: Bot, bot_api: FakeBotApi, chat_id: int
+) -> None:
+    other = bot_api.private_chat(bot_api.user(1002, "Bo")).id
+    bot_api.flood_chat(chat_id, retry_after=3, count=2)
+    for _ in range(2):
+        with pytest.raises(TelegramRetryAfter) as info:
+            await bot.send_message(chat_id, "hi")
+        assert info.value.retry_after == 3
+    await bot.send_message(other, "not limited")
+    await bot.send_message(chat_id, "now it goes")
+    assert [m.text for m in bot_api.bot_messages(chat_id)] == ["now it goes"]
+
+
+async def test_a_user_edits_a_message(bot: Bot, bot_api: FakeBotApi, chat_id: int) -> None:
+    chat, ann = bot_api.state.chats[chat_id], bot_api.state.users[1001]
+    message = await bot_api.send_text(chat, ann, "hello")
+    await bot_api.edit_text(message, "/link abc")
+    updates = await bot.get_updates(timeout=0, allowed_updates=["message", "edited_message"])
+    edited = updates[-1].edited_message
+    assert edited is not None and edited.text == "/link abc" and edited.edit_date
+    assert edited.entities and edited.entities[0].type == "bot_command"
+    assert message.history == ["hello"]
+    # A bot that did not ask for edited messages never gets them.
+    await bot_api.edit_text(message, "again")
+    assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0,
+                                 allowed_updates=["message"]) == []  # fmt: skip

@@ -13,7 +13,7 @@ from tests.fakes.processes import SandboxProcess
 async def test_a_user_links_and_reads_the_account(
     bot_api: FakeBotApi, sandbox: SandboxProcess, make_bot: MakeBot
 ) -> None:
-    bot = make_bot(throttle_seconds="0")
+    bot = make_bot()  # the default throttle: a person tapping along is never refused or held
     await bot.start()
     await bot.wait_for_output("Start polling", timeout=30)
     ann = bot_api.user(1001, "Ann", language_code="en")
@@ -31,8 +31,11 @@ async def test_a_user_links_and_reads_the_account(
     assert key_message.message_id in [m.message_id for m in bot_api.deleted_messages(chat.id)]
     assert "#" in await ask("/payouts", "Payout requests")
     assert "→" in await ask("/exchanges 30d", "Referred exchanges")
-    assert "30 days" in await ask("/clicks", "Clicks")
+    assert "30 days" in await ask("/clicks 30d", "Clicks")
     assert "you receive" in await ask("/balance", "Payout methods")
+    assert "#" in await ask("/exchanges", "Referred exchanges (7 days)")
+    assert "you receive" in await ask("/balance", "Payout methods")
+    assert not any("Too many requests" in m.text for m in bot_api.bot_messages(chat.id))
 
     ivan = bot_api.user(2002, "Иван", language_code="ru")
     ivan_chat = bot_api.private_chat(ivan)

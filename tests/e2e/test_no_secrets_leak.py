@@ -38,7 +38,7 @@ class User:
 
 
 async def started(make_bot: MakeBot) -> BotProcess:
-    bot = make_bot(throttle_seconds="0", log_level="DEBUG")
+    bot = make_bot(throttle_seconds="0", read_cache_seconds="0", log_level="DEBUG")
     await bot.start()
     await bot.wait_for_output("Start polling", timeout=30)
     return bot

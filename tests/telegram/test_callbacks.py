@@ -13,6 +13,7 @@ from bot.telegram.callbacks import (
     PayoutFlow,
     PayoutFlowAction,
     PayoutStart,
+    PickAgain,
     Unlink,
     UnlinkAction,
     View,
@@ -22,7 +23,8 @@ BIG = 2**63 - 1
 
 WORST_CASES: list[CallbackData] = [
     AccountPick(view=View.EXCHANGES, account_id=BIG, period="30d"),
-    Page(view=View.EXCHANGES, account_id=BIG, page=100_000, period="today"),
+    Page(view=View.EXCHANGES, account_id=BIG, page=100_000, period="today", until=2**40),
+    PickAgain(view=View.EXCHANGES, period="today"),
     Unlink(action=UnlinkAction.CONFIRM, account_id=BIG),
     Language(code="ru"),
     PayoutStart(account_id=BIG),

@@ -74,7 +74,7 @@ async def test_an_admin_links_in_one_and_in_two_steps(
     await harness.fake.wait_for_text(GROUP_ID, "more until a payout is possible")
     assert len(await group_accounts(running)) == 2
     # Members still read the reports and get the notifications.
-    await say(harness, group, member, "/balance", "Which account?")
+    await say(harness, group, member, "/balance", "Your accounts (2)")
     assert harness.fake.violations == []
 
 

@@ -92,7 +92,7 @@ async def test_exchanges_bad_period(harness: Harness) -> None:
 async def test_pages_move_both_ways_and_stay_under_the_limit(harness: Harness) -> None:
     await harness.start_bot()
     await harness.link(ALICE)
-    first = await harness.ask("/exchanges", "Referred exchanges")
+    first = await harness.ask("/exchanges 30d", "Referred exchanges")
     assert "▶" in first.button_texts()
     mark = harness.fake.revision
     query = await harness.fake.press_button(
@@ -119,15 +119,52 @@ async def test_unlink_with_confirmation(harness: Harness) -> None:
     await harness.ask("/balance", "No account is linked yet")
 
 
-async def test_several_accounts_ask_which_one(harness: Harness) -> None:
+async def test_several_accounts_at_a_glance_and_lists_ask_which_one(harness: Harness) -> None:
     await harness.start_bot()
     await harness.link(ALICE)
     await harness.link(BOB)
-    picker = await harness.ask("/balance", "Which account?")
-    label = picker.button_texts()[1]
-    query = await harness.fake.press_button(harness.chat, harness.user, label)
+    overview = await harness.ask("/balance", "Your accounts (2)")
+    assert "Balance: 57.35 USD · minimum 10.00 · best payout 56.85" in overview.text
+    assert "Balance: 3.20 USD · minimum 10.00 · best payout 2.20" in overview.text
+    assert "✅ a payout is possible" in overview.text
+    assert "⏳ 6.80 USD more until a payout" in overview.text
+    assert overview.text.endswith("Total: 60.55 USD")
+    # One row per account: its details, and 💸 where a payout is possible (Alice's only).
+    assert [b["text"][:2] for b in overview.buttons] == ["1.", "💸", "2."]
+    assert overview.buttons[1]["callback_data"].startswith("ps1:")
+    mark = harness.fake.revision
+    query = await harness.fake.press(
+        harness.chat, harness.user, overview.message_id, overview.buttons[2]["callback_data"]
+    )
     await harness.fake.wait_for_answer(query)
-    await harness.fake.wait_for_text(harness.chat.id, "Balance: 3.20 USD")
+    details = await harness.fake.wait_for_text(harness.chat.id, "Balance: 3.20 USD", since=mark)
+    assert details.button_texts() == ["📚 All accounts"]  # below the minimum: no payout button
+    mark = harness.fake.revision
+    query = await harness.fake.press_button(harness.chat, harness.user, "All accounts")
+    await harness.fake.wait_for_answer(query)
+    await harness.fake.wait_for_text(harness.chat.id, "Your accounts (2)", since=mark)
+    # Lists still ask, and offer every account at once.
+    picker = await harness.ask("/exchanges 30d", "Which account?")
+    assert picker.button_texts()[-1] == "📚 All accounts"
+    mark = harness.fake.revision
+    query = await harness.fake.press_button(harness.chat, harness.user, "All accounts")
+    await harness.fake.wait_for_answer(query)
+    listing = await harness.fake.wait_for_text(harness.chat.id, "All accounts", since=mark)
+    assert "Referred exchanges (30 days)" in listing.text
+    assert listing.text.count("🏦") >= 2  # each item says whose it is
+    clicks = await harness.ask("/clicks", "Which account?")
+    assert "All accounts" not in " ".join(clicks.button_texts())
+    # 💸 in the overview starts the payout of that account.
+    overview = await harness.ask("/balance", "Your accounts (2)")
+    mark = harness.fake.revision
+    await harness.fake.wait_for_answer(
+        await harness.fake.press_button(
+            harness.chat, harness.user, "💸", message_id=overview.message_id
+        )
+    )
+    menu = await harness.fake.wait_for_text(harness.chat.id, "Choose the payout method", since=mark)
+    assert "57.35" in menu.text
+    assert harness.fake.violations == []
 
 
 async def test_language_follows_telegram_and_can_be_switched(harness: Harness) -> None:
@@ -199,7 +236,7 @@ async def test_every_answer_shape_reads_the_same(harness: Harness, shape: dict[s
 async def test_exchanger_faults_get_a_clear_answer(
     harness: Harness, fault: dict[str, str], expected: str
 ) -> None:
-    await harness.start_bot()
+    await harness.start_bot(read_cache_seconds=0)  # else /balance reuses /link's answer
     await harness.link(ALICE)
     await harness.sandbox.control("POST", "faults", {**fault, "methods": ["get_info"]})
     await harness.ask("/balance", expected)

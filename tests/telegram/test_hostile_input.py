@@ -166,22 +166,26 @@ def forged_data(ann: int, bob: int) -> list[tuple[str, str | None]]:
     """(callback data, the alert's expected fragment, None: a plain acknowledgement)."""
     return [
         (f"a1:b:{bob}:all", GONE),  # another chat's account
-        (f"pg1:e:{bob}:0:all", GONE),
+        (f"pg1:e:{bob}:0:7d:0", GONE),
         (f"u1:p:{bob}", GONE),
         (f"u1:y:{bob}", None),  # "no longer linked" shown in the message, Bob's stays
         (f"ps1:{bob}", GONE),
         ("a1:b:999999:all", GONE),  # an id that never existed
-        ("a1:b:0:all", GONE),
+        ("a1:b:0:all", None),  # 0: every account of this chat (only Ann's)
+        ("a1:c:0:", GONE),  # no "all" for clicks
         ("u1:y:-1", ANSWERED),  # "no longer linked", or stale once ids are bounded
-        (f"pg1:e:{ann}:999:all", None),  # a stale page: clamped to the last one
-        (f"pg1:e:{ann}:-7:all", STALE),  # out of the page range: refused by the filter
-        (f"pg1:p:{ann}:99999999999999999999:all", STALE),
-        (f"a1:e:{ann}:../../etc", None),  # a junk period: all time
+        (f"pg1:e:{ann}:999:7d:0", None),  # a stale page: clamped to the last one
+        (f"pg1:e:{ann}:-7:7d:0", STALE),  # out of the page range: refused by the filter
+        (f"pg1:p:{ann}:99999999999999999999:30d:0", STALE),
+        (f"pg1:p:{ann}:0:30d:99999999999999999", STALE),  # a time beyond the range
+        (f"pg1:e:{ann}:0:all", STALE),  # a button of the version before time windows
+        (f"pg1:e:{ann}:0:7d:1", None),  # a window in 1970: starts at 2010 instead
+        (f"a1:e:{ann}:../../etc", None),  # a junk period: the default one
         (f"a1:x:{ann}:all", STALE),  # malformed data with a known prefix
         (f"a1:b:{ann}", STALE),
         (f"a1:b:{ann}:all:extra", STALE),
         ("a1:b:notanumber:all", STALE),
-        ("pg1:e:1.5:0:all", STALE),
+        ("pg1:e:1.5:0:7d:0", STALE),
         ("u1:zz:1", STALE),
         ("u1:", STALE),
         ("l1:" + "x" * 60, None),  # an unknown language: English

@@ -10,6 +10,7 @@ from bot.telegram.handlers import (
     fallback,
     language,
     link,
+    migration,
     payout,
     reports,
     settings,
@@ -21,6 +22,7 @@ from bot.telegram.handlers import (
 def get_routers() -> list[Router]:
     return [
         errors.router,
+        migration.router,  # service messages: before anything that reads the chat's accounts
         payout.router,  # before start: its /cancel also cancels a pending confirmation
         start.router,
         link.router,

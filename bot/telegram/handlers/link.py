@@ -1,6 +1,13 @@
-"""/link <api_key> (or /link, then the key): check it with the exchanger and store it."""
+"""/link <api_key> (or /link, then the key): check it with the exchanger and store it.
+
+The two-step form waits LINK_WAIT_SECONDS for the key; a later message is not taken as a key
+(and not deleted). A key that arrives by editing a message (an edited `/link KEY`, or an
+edited message while waiting) is handled, and deleted, like a sent one.
+"""
 
 from __future__ import annotations
+
+import time
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -22,11 +29,26 @@ router = Router(name=__name__)
 KEY_MESSAGE = {**SECRET_INPUT, **CHAT_ADMIN, **EXCHANGER}
 
 
+LINK_WAIT_SECONDS = 600
+ASKED_AT = "link_asked_at"
+
+
 class LinkDialog(StatesGroup):
     waiting_key = State()
 
 
+async def waiting_recently(message: Message, state: FSMContext) -> bool:
+    """Whether /link asked for the key less than LINK_WAIT_SECONDS ago; an expired wait is
+    forgotten, so the message goes on to the other handlers as ordinary text."""
+    asked = (await state.get_data()).get(ASKED_AT)
+    if isinstance(asked, int | float) and 0 <= time.time() - asked <= LINK_WAIT_SECONDS:
+        return True
+    await state.clear()
+    return False
+
+
 @router.message(Command("link", magic=F.args), flags=KEY_MESSAGE)
+@router.edited_message(Command("link", magic=F.args), flags=KEY_MESSAGE)
 async def link_with_key_handler(
     message: Message,
     command: CommandObject,
@@ -40,13 +62,19 @@ async def link_with_key_handler(
 @router.message(Command("link"), flags=CHAT_ADMIN)
 async def link_ask_handler(message: Message, t: Translator, state: FSMContext) -> None:
     await state.set_state(LinkDialog.waiting_key)
+    await state.update_data({ASKED_AT: time.time()})
     if message.chat.type == ChatType.PRIVATE:
         await message.answer(t("link.ask_key"))
     else:  # privacy mode: in a group the bot sees replies to its messages, not plain text
         await message.reply(t("link.ask_key_group"), reply_markup=ForceReply(selective=True))
 
 
-@router.message(LinkDialog.waiting_key, F.text, ~F.text.startswith("/"), flags=KEY_MESSAGE)
+@router.message(
+    LinkDialog.waiting_key, F.text, ~F.text.startswith("/"), waiting_recently, flags=KEY_MESSAGE
+)
+@router.edited_message(
+    LinkDialog.waiting_key, F.text, ~F.text.startswith("/"), waiting_recently, flags=KEY_MESSAGE
+)
 async def link_key_message_handler(
     message: Message,
     t: Translator,

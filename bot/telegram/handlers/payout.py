@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -21,6 +22,7 @@ from bot.i18n import Translator
 from bot.services.accounts import AccountService
 from bot.services.payout_models import FINAL, Offer, Outcome, Result, Step
 from bot.services.payouts import PayoutService
+from bot.services.reports import ReportService
 from bot.telegram import payout_keyboards, payout_views
 from bot.telegram.callbacks import (
     PayoutConfirm,
@@ -104,6 +106,10 @@ async def method_handler(
     last = await payouts.last_wallet(callback_data.account_id, callback_data.method_id)
     await show(query, *payout_views.ask_wallet(t, *_ids(callback_data), title, last))
     await query.answer()
+    if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
+        # Privacy mode: in a group the bot sees replies to its messages, not plain text.
+        text, force_reply = payout_views.wallet_reply(t, query.from_user, title)
+        await query.message.answer(text, reply_markup=force_reply)
 
 
 @router.message(PayoutDialog.waiting_wallet, F.text, ~F.text.startswith("/"), flags=GUARDED)
@@ -175,7 +181,7 @@ async def confirmation_cancel_handler(
 @router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
 async def confirm_handler(
     query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext, bot: Bot,
+    state: FSMContext, reports: ReportService, bot: Bot,
 ) -> None:  # fmt: skip
     """✅ Confirm (and "check again" buttons of older versions, which never re-send)."""
     press = Press(query)
@@ -189,6 +195,8 @@ async def confirm_handler(
         callback_data.token, _chat(query), query.from_user.id, on_claimed=sending,
         message_id=message_id, language=t.language,
     )  # fmt: skip
+    if outcome.request is not None:  # the balance may have changed: /balance reads it again
+        reports.forget(outcome.request.account_id)
     await _report(press, t, outcome, state, payouts, bot)
 
 

@@ -1,9 +1,18 @@
-"""/balance, /payouts, /exchanges [period], /clicks and their account picker and pages."""
+"""/balance, /payouts, /exchanges [period], /clicks [period], their account picker and pages.
+
+With several accounts /balance shows all of them at once; the list commands ask which account
+(/payouts and /exchanges also offer "all") and remember the answer for a while (🔁 changes
+it). Lists show a recent period by default and page through time with ⏪ ⏩ (see `Period` in
+the reports service).
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
@@ -11,26 +20,43 @@ from bot.services.accounts import AccountService
 from bot.services.reports import Period, ReportService
 from bot.storage.accounts import Account
 from bot.telegram import keyboards, views
-from bot.telegram.callbacks import AccountPick, Page, View
+from bot.telegram.account_choice import recall, remember
+from bot.telegram.callbacks import ALL_ACCOUNTS, AccountPick, Page, PickAgain, View
 from bot.telegram.middlewares.throttling import EXCHANGER
 from bot.telegram.replies import show
 
 router = Router(name=__name__)
+DEFAULT_PERIOD = {View.PAYOUTS: Period.MONTH, View.EXCHANGES: Period.WEEK, View.CLICKS: Period.WEEK}
+WITH_ALL = frozenset({View.BALANCE, View.PAYOUTS, View.EXCHANGES})
 
 
 async def render(
-    t: Translator, reports: ReportService, account: Account, view: View, page: int, period: str
+    t: Translator,
+    reports: ReportService,
+    linked: list[Account],
+    chosen: Account | None,
+    data: Page,
 ) -> views.Rendered:
-    """One place that maps a view to its service call and presenter."""
-    if view is View.BALANCE:
-        return views.balance(t, account, await reports.balance(account.id)), None
-    if view is View.PAYOUTS:
-        return views.payouts(t, account, await reports.payouts(account.id), page)
-    if view is View.CLICKS:
-        return views.clicks(t, account, await reports.clicks(account.id)), None
-    chosen = Period.parse(period) or Period.ALL
-    items = await reports.exchanges(account.id, chosen)
-    return views.exchanges(t, account, items, page, chosen.value)
+    """One place that maps a view to its service calls and presenter; `chosen` None: all."""
+    if data.view is View.BALANCE:
+        if chosen is None:
+            return views.overview(t, await reports.overview(linked), data.page)
+        info = await reports.balance(chosen.id)
+        markup = keyboards.balance_details(chosen, info.can_request_payout, len(linked) > 1, t)
+        return views.balance(t, chosen, info), markup
+    period = Period.parse(data.period, DEFAULT_PERIOD[data.view]) or DEFAULT_PERIOD[data.view]
+    now = reports.now()
+    listing = views.Listing(chosen, period, period.window(now, data.until), now)
+    if data.view is View.CLICKS:
+        assert chosen is not None  # no "all" for clicks
+        return views.clicks(t, listing, await reports.clicks(chosen.id, listing.window))
+    owners = [chosen] if chosen else linked
+    labels: list[Account | None] = [None] if chosen else list(linked)  # whose each item is
+    if data.view is View.PAYOUTS:
+        found = await asyncio.gather(*(reports.payouts(a.id, listing.window) for a in owners))
+        return views.payouts(t, listing, list(zip(labels, found, strict=True)), data.page)
+    lists = await asyncio.gather(*(reports.exchanges(a.id, listing.window) for a in owners))
+    return views.exchanges(t, listing, list(zip(labels, lists, strict=True)), data.page)
 
 
 async def _command(
@@ -39,38 +65,79 @@ async def _command(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
-    period: str = "all",
+    state: FSMContext,
+    period: str = "",
 ) -> None:
     linked = await accounts.accounts(message.chat.id)
     if not linked:
         await message.answer(t("accounts.none"))
-    elif len(linked) > 1:
-        markup = keyboards.pick_account(linked, view, period)
-        await message.answer(t("accounts.pick"), reply_markup=markup)
+        return
+    if len(linked) == 1:
+        chosen: Account | bool | None = linked[0]
+    elif view is View.BALANCE:
+        chosen = None  # every account at a glance
     else:
-        text, markup = await render(t, reports, linked[0], view, 0, period)
-        await message.answer(text, reply_markup=markup)
+        chosen = _remembered(linked, view, await recall(state))
+    if chosen is False:
+        markup = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
+        await message.answer(t("accounts.pick"), reply_markup=markup)
+        return
+    who = chosen if isinstance(chosen, Account) else None
+    data = Page(view=view, account_id=who.id if who else ALL_ACCOUNTS, page=0, period=period)
+    text, markup = await _render(t, reports, linked, who, data)
+    await message.answer(text, reply_markup=markup)
+
+
+def _remembered(linked: list[Account], view: View, choice: int | None) -> Account | bool | None:
+    """The remembered account, None for "all", False when there is nothing to go by."""
+    if choice == ALL_ACCOUNTS and view in WITH_ALL:
+        return None
+    return next((a for a in linked if a.id == choice), False)
+
+
+async def _render(
+    t: Translator, reports: ReportService, linked: list[Account], chosen: Account | None, data: Page
+) -> views.Rendered:
+    """`render`, plus 🔁 under a list when there are other accounts to choose."""
+    text, markup = await render(t, reports, linked, chosen, data)
+    if data.view is not View.BALANCE and len(linked) > 1:
+        markup = keyboards.with_pick_again(markup, data.view, data.period, t)
+    return text, markup
 
 
 @router.message(Command("balance"), flags=EXCHANGER)
 async def balance_handler(
-    message: Message, t: Translator, accounts: AccountService, reports: ReportService
+    message: Message,
+    t: Translator,
+    accounts: AccountService,
+    reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _command(message, View.BALANCE, t, accounts, reports)
+    await _command(message, View.BALANCE, t, accounts, reports, state)
 
 
 @router.message(Command("payouts"), flags=EXCHANGER)
 async def payouts_handler(
-    message: Message, t: Translator, accounts: AccountService, reports: ReportService
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    accounts: AccountService,
+    reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _command(message, View.PAYOUTS, t, accounts, reports)
+    await _period_command(message, command, View.PAYOUTS, t, accounts, reports, state)
 
 
 @router.message(Command("clicks"), flags=EXCHANGER)
 async def clicks_handler(
-    message: Message, t: Translator, accounts: AccountService, reports: ReportService
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    accounts: AccountService,
+    reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _command(message, View.CLICKS, t, accounts, reports)
+    await _period_command(message, command, View.CLICKS, t, accounts, reports, state)
 
 
 @router.message(Command("exchanges"), flags=EXCHANGER)
@@ -80,12 +147,25 @@ async def exchanges_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    period = Period.parse(command.args)
+    await _period_command(message, command, View.EXCHANGES, t, accounts, reports, state)
+
+
+async def _period_command(
+    message: Message,
+    command: CommandObject,
+    view: View,
+    t: Translator,
+    accounts: AccountService,
+    reports: ReportService,
+    state: FSMContext,
+) -> None:
+    period = Period.parse(command.args, DEFAULT_PERIOD[view])
     if period is None:
         await message.answer(t("exchanges.bad_period"))
         return
-    await _command(message, View.EXCHANGES, t, accounts, reports, period.value)
+    await _command(message, view, t, accounts, reports, state, period.value)
 
 
 @router.callback_query(AccountPick.filter(), flags=EXCHANGER)
@@ -95,17 +175,16 @@ async def account_picked_handler(
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+    state: FSMContext,
 ) -> None:
-    await _show_page(
-        query,
-        callback_data.view,
-        callback_data.account_id,
-        0,
-        callback_data.period,
-        t,
-        accounts,
-        reports,
+    data = Page(
+        view=callback_data.view,
+        account_id=callback_data.account_id,
+        page=0,
+        period=callback_data.period,
     )
+    if await _show_page(query, data, t, accounts, reports) and data.view is not View.BALANCE:
+        await remember(state, data.account_id)
 
 
 @router.callback_query(Page.filter(), flags=EXCHANGER)
@@ -116,33 +195,44 @@ async def page_handler(
     accounts: AccountService,
     reports: ReportService,
 ) -> None:
-    await _show_page(
-        query,
-        callback_data.view,
-        callback_data.account_id,
-        callback_data.page,
-        callback_data.period,
-        t,
-        accounts,
-        reports,
-    )
+    await _show_page(query, callback_data, t, accounts, reports)
 
 
 async def _show_page(
     query: CallbackQuery,
-    view: View,
-    account_id: int,
-    page: int,
-    period: str,
+    data: Page,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
+) -> bool:
+    """Shows the page; False when the account is not (or no longer) this chat's."""
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    linked = await accounts.accounts(chat_id)
+    if data.account_id == ALL_ACCOUNTS and data.view in WITH_ALL and linked:
+        chosen = None
+    else:  # unlinked meanwhile, or forged data for another chat's account
+        chosen = next((a for a in linked if a.id == data.account_id), None)
+        if chosen is None:
+            await query.answer(t("accounts.gone"), show_alert=True)
+            return False
+    text, markup = await _render(t, reports, linked, chosen, data)
+    await show(query, text, markup)
+    await query.answer()
+    return True
+
+
+@router.callback_query(PickAgain.filter())
+async def pick_again_handler(
+    query: CallbackQuery, callback_data: PickAgain, t: Translator, accounts: AccountService
 ) -> None:
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    account = await accounts.account(chat_id, account_id)
-    if account is None:  # unlinked meanwhile, or forged data for another chat's account
+    linked = await accounts.accounts(chat_id)
+    view = callback_data.view
+    if len(linked) < 2:
         await query.answer(t("accounts.gone"), show_alert=True)
         return
-    text, markup = await render(t, reports, account, view, page, period)
-    await show(query, text, markup)
+    markup = keyboards.pick_account(
+        linked, view, t, callback_data.period, with_all=view in WITH_ALL
+    )
+    await show(query, t("accounts.pick"), markup)
     await query.answer()

@@ -5,7 +5,8 @@ check and the throttle (either may refuse the command), so a key never stays in 
 even when the command is refused. The handler receives `secret: SecretMessage` and puts
 `secret.note(t)` in its answer; when it does not get that far (refused, or failed), the
 middleware sends the note itself. If the bot could not delete the message (in a group it needs
-the "Delete messages" right), the note says so and advises changing the key.
+the "Delete messages" right), the note says so and advises changing the key. It is registered
+for edited messages too: a key can arrive by editing a message.
 """
 
 from __future__ import annotations

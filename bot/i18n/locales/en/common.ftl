@@ -15,11 +15,11 @@ help-text =
     <b>Commands</b>
     /link <code>KEY</code> — link an affiliate account
     /unlink — remove a linked account
-    /balance — balance, minimum payout, payout methods
+    /balance — balance, minimum payout, payout methods (every account at once)
     /payout — request a payout (with a confirmation)
-    /payouts — your payout requests
-    /exchanges [today|7d|30d] — referred exchanges
-    /clicks — clicks on your affiliate links
+    /payouts [today|7d|30d] — your payout requests (default 30 days)
+    /exchanges [today|7d|30d] — referred exchanges (default 7 days)
+    /clicks [today|7d|30d] — clicks on your affiliate links (default 7 days)
     /settings — which notifications this chat gets
     /language — English / Русский
     /cancel — leave the current dialog
@@ -34,8 +34,6 @@ cancel-nothing = There is nothing to cancel.
 
 common-cancel_button = ✖ Cancel
 
-throttle-wait = Please wait { $seconds } s before the next request.
-
 accounts-none = No account is linked yet. Send <code>/link YOUR_API_KEY</code> first.
 
 accounts-pick = Which account?
@@ -43,8 +41,6 @@ accounts-pick = Which account?
 accounts-gone = This account is no longer linked here.
 
 view-account_header = 🏦 <b>{ $account }</b>
-
-view-empty = Nothing yet.
 
 language-name = English
 
@@ -67,3 +63,5 @@ error-internal = Something went wrong on my side. Please try again.
 fallback-hint = I did not understand that. /help lists what I can do.
 
 fallback-stale_button = This button is no longer active.
+
+throttle-slow_down = 🐢 Too many requests at once: I answered what I could. Please send the next one in { $seconds } s.

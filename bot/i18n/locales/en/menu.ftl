@@ -14,7 +14,6 @@ menu-help = What I can do
 ## Words a user may type after /exchanges, comma-separated; every language's words are
 ## understood whatever the chat's language (today, 7d, 30d and all always are).
 
-period-words-all = all
 period-words-today = today
 period-words-7d = week
 period-words-30d = month

@@ -90,3 +90,7 @@ payreq-changed = ⚠️ The amounts changed since the confirmation: you would no
 payreq-bad_wallet = ❌ The stored wallet number cannot be read, so nothing was sent. Start again with /payout.
 
 payreq-not_sent = ❌ The bot stopped before the request left, so nothing was requested. You can try /payout again.
+
+payreq-reply_wallet = { $user }, reply to this message with the account or wallet number for <b>{ $method }</b>.
+
+payreq-wallet_placeholder = Account or wallet number

@@ -52,21 +52,13 @@ exchanges-accrued = accrued
 
 exchanges-not_accrued = not accrued
 
-exchanges-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /exchanges 7d
-
-period-all = all time
+exchanges-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /exchanges 30d (without one: the last 7 days; ⏪ under the list goes further back)
 
 period-today = today
 
 period-7d = 7 days
 
 period-30d = 30 days
-
-clicks-counts =
-    <b>Clicks</b>
-    Today (UTC): { $today }
-    7 days: { $week }
-    30 days: { $month }
 
 clicks-latest_title =
     {""}
@@ -75,3 +67,37 @@ clicks-latest_title =
 clicks-item = • { $date } — { $referrer }
 
 clicks-direct = <i>direct</i>
+
+payouts-title_period = <b>Payout requests</b> ({ $period })
+
+period-range = { $start } – { $end } UTC
+
+clicks-counts_window = <b>Clicks</b> ({ $period }): { $total }
+
+clicks-today = Today (UTC): { $today }
+
+view-empty_window = Nothing in this period. ⏪ shows the one before.
+
+view-all_header = 📚 <b>All accounts</b>
+
+accounts-all_button = 📚 All accounts
+
+accounts-pick_again = 🔁 Another account
+
+overview-title = 💼 <b>Your accounts</b> ({ $count })
+
+overview-line = Balance: <b>{ $balance }</b> USD · minimum { $min_payout } · best payout <b>{ $best }</b>
+
+overview-can_pay = ✅ a payout is possible
+
+overview-missing = ⏳ { $missing } USD more until a payout
+
+overview-key_rejected = 🔑 The site rejects this key: /link the current one.
+
+overview-unavailable = ⚠️ The site is not answering right now.
+
+overview-total = <b>Total:</b> { $totals }
+
+balance-payout_button = 💸 Request a payout
+
+balance-all_button = 📚 All accounts

@@ -14,7 +14,6 @@ menu-help = Что я умею
 ## Words a user may type after /exchanges, comma-separated; every language's words are
 ## understood whatever the chat's language (today, 7d, 30d and all always are).
 
-period-words-all = все, всё
 period-words-today = сегодня
 period-words-7d = неделя
 period-words-30d = месяц

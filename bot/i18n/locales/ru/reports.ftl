@@ -52,21 +52,13 @@ exchanges-accrued = начислено
 
 exchanges-not_accrued = не начислено
 
-exchanges-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /exchanges 7d
-
-period-all = за всё время
+exchanges-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /exchanges 30d (без него — последние 7 дней; ⏪ под списком — раньше)
 
 period-today = сегодня
 
 period-7d = 7 дней
 
 period-30d = 30 дней
-
-clicks-counts =
-    <b>Переходы</b>
-    Сегодня (UTC): { $today }
-    7 дней: { $week }
-    30 дней: { $month }
 
 clicks-latest_title =
     {""}
@@ -75,3 +67,37 @@ clicks-latest_title =
 clicks-item = • { $date } — { $referrer }
 
 clicks-direct = <i>прямой переход</i>
+
+payouts-title_period = <b>Заявки на выплату</b> ({ $period })
+
+period-range = { $start } – { $end } UTC
+
+clicks-counts_window = <b>Переходы</b> ({ $period }): { $total }
+
+clicks-today = Сегодня (UTC): { $today }
+
+view-empty_window = За этот период ничего нет. ⏪ — предыдущий период.
+
+view-all_header = 📚 <b>Все аккаунты</b>
+
+accounts-all_button = 📚 Все аккаунты
+
+accounts-pick_again = 🔁 Другой аккаунт
+
+overview-title = 💼 <b>Ваши аккаунты</b> ({ $count })
+
+overview-line = Баланс: <b>{ $balance }</b> USD · минимум { $min_payout } · лучшая выплата <b>{ $best }</b>
+
+overview-can_pay = ✅ выплату можно заказать
+
+overview-missing = ⏳ до выплаты не хватает { $missing } USD
+
+overview-key_rejected = 🔑 Сайт отклоняет этот ключ: привяжите действующий через /link.
+
+overview-unavailable = ⚠️ Сайт сейчас не отвечает.
+
+overview-total = <b>Итого:</b> { $totals }
+
+balance-payout_button = 💸 Заказать выплату
+
+balance-all_button = 📚 Все аккаунты
