@@ -143,6 +143,11 @@ class BotSession:
     def cpu(self) -> float:
         return cpu_seconds(self.pid)
 
+    def fake_cpu(self) -> float:
+        """CPU seconds of the fake exchanger process (to flag a run where it saturated)."""
+        assert self.exchanger is not None and self.exchanger.process.pid is not None
+        return cpu_seconds(self.exchanger.process.pid)
+
     def thread_cpu(self) -> tuple[float, float]:
         return thread_cpu_seconds(self.pid)
 
