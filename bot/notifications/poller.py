@@ -349,7 +349,7 @@ class Poller:
             )  # fmt: skip
         return PollResult(
             account.id,
-            self._clock() + delay,
+            self._next_at(now, delay),
             polled_at=now,
             advance=found.complete,
             baseline_done=not baseline or found.complete,
@@ -370,8 +370,8 @@ class Poller:
         )  # fmt: skip
         touch = now - (account.last_success_at or 0) >= TOUCH_EVERY * self._config.interval
         return PollResult(
-            account.id, self._clock() + jittered(self._config.interval, self._rng),
-            polled_at=now, payout_available=account.payout_available, unchanged=not touch,
+            account.id, self._next_at(now, self._next_delay(False)), polled_at=now,
+            payout_available=account.payout_available, unchanged=not touch,
         )  # fmt: skip
 
     def _payouts_due(self, seen: _Seen, now: float) -> bool:
@@ -383,7 +383,14 @@ class Poller:
         # benchmark) spread over the interval at once instead of polling in step.
         if baseline:
             return self._config.interval * self._rng.uniform(0.05, 1.0)
-        return jittered(self._config.interval, self._rng)
+        # Jitter below the interval only: two polls of an account start at most one interval
+        # apart, so a change waits one interval at most (plus the poll).
+        return self._config.interval * self._rng.uniform(0.9, 1.0)
+
+    def _next_at(self, started: float, delay: float) -> float:
+        """`delay` after the poll started, but never sooner than a tenth of an interval from
+        now (a slow site is not polled back to back)."""
+        return max(started + delay, self._clock() + self._config.interval * 0.1)
 
     def _info_due(self, seen: _Seen, now: float) -> bool:
         return now - seen.info_at >= self._config.info_every * self._config.interval * 0.95
