@@ -131,21 +131,18 @@ async def kinds(session: BotSession, out: Samples, per_group: int, wait_s: float
     rng.shuffle(quiet)
     rng.shuffle(busy)
     events: list[tuple[str, int, float, int]] = []  # kind, index, at, item
-    for kind, (_, needs_pending) in KINDS.items():
-        groups = [busy] if needs_pending else [quiet, busy]
-        for group in groups:
-            for _ in range(per_group if not needs_pending else 2 * per_group):
-                index = group.pop()
-                result = await session.exchanger.inject_item(index, kind)
-                events.append((kind, index, float(result["at"]), int(result["item"])))
-                await asyncio.sleep(rng.uniform(0, spec.interval / per_group))
     seen: dict[int, float] = {}
-    deadline = time.monotonic() + wait_s
+    injected = asyncio.Event()
     db = sqlite3.connect(f"file:{session.database}?mode=ro", uri=True, timeout=5)
-    try:
-        while len(seen) < len(events) and time.monotonic() < deadline:
+
+    async def watch() -> None:
+        """Watches while the events are made (a DB-checked event is timed when seen)."""
+        deadline = None
+        while deadline is None or (len(seen) < len(events) and time.monotonic() < deadline):
+            if deadline is None and injected.is_set():
+                deadline = time.monotonic() + wait_s
             sent = (await session.telegram_stats())["sent"]
-            for number, (kind, index, at, item) in enumerate(events):
+            for number, (kind, index, at, item) in enumerate(list(events)):
                 if number in seen:
                     continue
                 how = KINDS[kind][0]
@@ -155,10 +152,24 @@ async def kinds(session: BotSession, out: Samples, per_group: int, wait_s: float
                     if after:
                         seen[number] = min(after) - at
                 elif db.execute(_SEEN_SQL[how], (index, item)).fetchone():
-                    seen[number] = time.time() - at  # polled every 0.25 s: ≤ 0.25 s late
+                    seen[number] = time.time() - at  # checked every 0.25 s: ≤ 0.25 s late
             session.alive()
             await asyncio.sleep(0.25)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        for kind, (_, needs_pending) in KINDS.items():
+            groups = [busy] if needs_pending else [quiet, busy]
+            for group in groups:
+                for _ in range(per_group if not needs_pending else 2 * per_group):
+                    index = group.pop()
+                    result = await session.exchanger.inject_item(index, kind)
+                    events.append((kind, index, float(result["at"]), int(result["item"])))
+                    await asyncio.sleep(rng.uniform(0, spec.interval / per_group))
+        injected.set()
+        await watcher
     finally:
+        watcher.cancel()
         db.close()
     out.add("6.missed", len(events) - len(seen))
     out.add("6.events", len(events))
