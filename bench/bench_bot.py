@@ -31,8 +31,9 @@ Phase = Callable[[BotSession, Samples], Awaitable[None]]
 def polling_spec(scale: Scale, accounts: int) -> Spec:
     interval = polling_interval(scale, accounts)
     return Spec(
-        f"poll-{accounts}", accounts, interval, quiet_every=2, concurrency=scale.concurrency
-    )
+        f"poll-{accounts}", accounts, interval, quiet_every=2, concurrency=scale.concurrency,
+        bare_first=True,
+    )  # fmt: skip
 
 
 def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
@@ -46,7 +47,7 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
         return session.ready()
 
     def idle_commands(session: BotSession, out: Samples) -> Awaitable[None]:
-        return p.commands(session, out, scale, prefix="4.idle", span=5.0)
+        return p.commands(session, out, scale, prefix="4.idle", span=20.0)
 
     def steady(session: BotSession, out: Samples) -> Awaitable[None]:
         return p.steady(session, out, min(scale.cpu_window, max(session.spec.interval, 2.0)))
@@ -72,7 +73,7 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
     if scale.one_session:
         spec = Spec(
             "tiny", scale.big, scale.poll_interval, quiet_every=2, queued=scale.delivery_messages,
-            concurrency=scale.concurrency,
+            concurrency=scale.concurrency, bare_first=True,
         )  # fmt: skip
         phases = [
             p.startup, bench_delivery.delivery, steady, steady_next, p.memory, commands, load,

@@ -123,11 +123,15 @@ def rows(ctx: Context, out: Samples) -> list[Row]:
         limit=bare_rss, limit_text="bare imports",
         target=Target(Goal.AT_MOST, (bare_rss or 0) + 50, " MB (bare + 50)") if bare_rss else None,
     )  # fmt: skip
-    bare_s = shared.get("bare_import_s")
     row(
         f"5.startup.{big}", figure=f"start-up: exec → first poll, {big:,} accounts in the DB",
-        unit="s", limit=bare_s, limit_text="bare imports alone",
-        target=Target(Goal.AT_MOST, bare_s + 0.3, " s (bare + 0.3)") if bare_s else None,
+        unit="s", limit=shared.get("bare_import_s"),
+        limit_text="bare imports alone, at the start of the run",
+    )  # fmt: skip
+    row(
+        f"5.startup_over.{big}", figure="start-up overhead: the same minus a bare import timed "
+        "just before the bot's exec (same load)", unit="s", limit=0.3,
+        limit_text="the issue's allowance", target=Target(Goal.AT_MOST, 0.3, " s"),
     )  # fmt: skip
 
     # 6. exchanger load

@@ -33,6 +33,7 @@ ROWS = (
     "5.bare_import_s",
     f"5.rss.{TINY_ACCOUNTS}",
     f"5.startup.{TINY_ACCOUNTS}",
+    f"5.startup_over.{TINY_ACCOUNTS}",
     "6.req_per_min.busy",
     "6.req_per_min.quiet",
     "6.req_per_min.mean",
