@@ -31,6 +31,7 @@ from typing import Protocol, TypeVar, cast
 
 import aiohttp
 import httpx
+from yarl import URL
 
 from .decode import decode_info, decode_items, decode_payout_id, parse_answer
 from .errors import (
@@ -276,8 +277,9 @@ def _endpoint(site: str) -> httpx.URL:
     return url
 
 
-def _read_url(site: str, method: str) -> str:
-    """`_endpoint` as text for the read session; a bad address is a key-free error."""
+def _read_url(site: str, method: str) -> URL:
+    """`_endpoint` for the read session (parsed once per site); a bad address is a key-free
+    error."""
     failure: ExchangerError
     try:
         return _read_urls(site)
@@ -287,8 +289,8 @@ def _read_url(site: str, method: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _read_urls(site: str) -> str:
-    return str(_endpoint(site))
+def _read_urls(site: str) -> URL:
+    return URL(str(_endpoint(site)))
 
 
 def _fingerprint(data: str | bytes) -> bytes:

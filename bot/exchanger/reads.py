@@ -69,7 +69,7 @@ def make_read_session(
 
 async def read(
     session: aiohttp.ClientSession,
-    url: str,
+    url: URL,
     query: Mapping[str, str],
     method: str,
     max_body_bytes: int,
@@ -84,9 +84,9 @@ async def read(
 
 
 async def _get(
-    session: aiohttp.ClientSession, url: str, query: Mapping[str, str], cap: int
+    session: aiohttp.ClientSession, url: URL, query: Mapping[str, str], cap: int
 ) -> tuple[int, Mapping[str, str], bytes | None]:
-    async with session.get(URL(url), params=query, allow_redirects=False) as response:
+    async with session.get(url, params=query, allow_redirects=False) as response:
         status = response.status
         if not (200 <= status < 300 or status in (401, 403)):
             return status, response.headers, b""

@@ -127,6 +127,8 @@ class Poller:
         self._results: asyncio.Queue[PollResult] = asyncio.Queue(maxsize=2 * config.max_concurrent)
         self._seen: dict[int, _Seen] = {}  # committed
         self._unsaved: dict[int, _Seen] = {}  # polled, waiting for their results' commit
+        self._backlog: list[DueAccount] = []  # claimed (leased), waiting for a free slot
+        self._rechecked_at = float("-inf")
 
     async def run(self, stopping: asyncio.Event) -> None:
         # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
@@ -154,23 +156,33 @@ class Poller:
 
     async def _round(self, stopping: asyncio.Event) -> None:
         free = self._config.max_concurrent - len(self._tasks)
+        if free > 0 and self._backlog:  # claimed earlier: started without another query
+            start, self._backlog = self._backlog[:free], self._backlog[free:]
+            self._start(start)
+            return
         # Claim in batches: one schedule read and one write per half the slots, not per poll.
         if free < max(1, self._config.max_concurrent // 2):
             await asyncio.wait(self._tasks, timeout=TICK, return_when=asyncio.FIRST_COMPLETED)
             return
         now = self._clock()
-        due = await self._schedule.due(now, free)
-        if len(due) < free:  # paused accounts whose key is to be tried again
-            due += await self._schedule.rechecks(now, free - len(due))
+        limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
+        due = await self._schedule.due(now, limit)
+        if len(due) < limit and now - self._rechecked_at >= TICK:  # paused keys to try again
+            self._rechecked_at = now
+            due += await self._schedule.rechecks(now, limit - len(due))
         times, start = self._plan(due, now)
         await self._schedule.reschedule(times)
-        for account in start:
-            self._busy.add(account.id)
+        self._busy.update(account.id for account in start)
+        self._start(start[:free])
+        self._backlog = start[free:]
+        if len(due) < limit and not self._backlog:
+            await self._sleep(stopping, await self._idle_time(now))
+
+    def _start(self, accounts: list[DueAccount]) -> None:
+        for account in accounts:
             task = asyncio.create_task(self._poll_and_queue(account))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        if len(due) < free:
-            await self._sleep(stopping, await self._idle_time(now))
 
     def _plan(
         self, due: list[DueAccount], now: float
@@ -196,7 +208,9 @@ class Poller:
         next_due = await self._schedule.next_due_at()
         if next_due is None:
             return TICK
-        return min(max(next_due - now, 0.01), TICK)
+        # At least a hundredth of an interval (≤ 0.25 s): accounts due one by one are claimed
+        # in batches, not in a query each.
+        return min(max(next_due - now, min(0.25, self._config.interval / 100)), TICK)
 
     @staticmethod
     async def _sleep(stopping: asyncio.Event, seconds: float) -> None:
