@@ -100,7 +100,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sessions",
         nargs="+",
-        choices=("poll", "load", "fresh", "delivery", "idle"),
+        choices=("poll", "load", "kinds", "fresh", "delivery", "idle"),
         help="bot sessions to run",
     )
     parser.add_argument(

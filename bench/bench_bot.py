@@ -1,11 +1,13 @@
 """The benchmarks that need the real bot (`python -m bot`): which sessions run, and their rows.
 
 Full scale, one session after the other (never two at once):
-  polling  N = 1,000 and 10,000 accounts, `runs` sessions each: CPU over the first round (60 s
-           at most); at 10,000 the first session also RSS, then commands; the others only
-           start-up and commands (a 10,000 round takes minutes with the bot as it is) → 1, 4, 5
-           then 1,000 accounts once more, the bot with the aiohttp transport → row 1
+  polling  N = 1,000 and 10,000 accounts (half with nothing pending), `runs` sessions each:
+           CPU over the first round after the start (60 s at most) and the next round (the
+           steady state); at 10,000 the first session also RSS, then commands; the others
+           only start-up and commands → 1, 4, 5
   load     50 accounts, POLL_INTERVAL 1 s, half with nothing pending       → rows 6
+  kinds    200 accounts, POLL_INTERVAL 2 s, half with nothing pending: every event kind into
+           quiet and busy accounts; never noticed, worst latency per kind  → rows 6
   fresh    2,000 accounts, POLL_INTERVAL 10 s, half with nothing pending   → rows 3
   delivery 3,000 notifications for 500 chats                               → rows 2
   idle     500 accounts not due for an hour: the same commands, bot idle    → rows 4 (limit)
@@ -15,7 +17,6 @@ A session that fails leaves its rows "not measured" with the reason; the others 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
 
 from bench import bench_delivery, bench_freshness, bench_polling
@@ -29,7 +30,10 @@ Phase = Callable[[BotSession, Samples], Awaitable[None]]
 
 def polling_spec(scale: Scale, accounts: int) -> Spec:
     interval = polling_interval(scale, accounts)
-    return Spec(f"poll-{accounts}", accounts, interval, concurrency=scale.concurrency)
+    return Spec(
+        f"poll-{accounts}", accounts, interval, quiet_every=2, concurrency=scale.concurrency,
+        bare_first=True,
+    )  # fmt: skip
 
 
 def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
@@ -43,10 +47,20 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
         return session.ready()
 
     def idle_commands(session: BotSession, out: Samples) -> Awaitable[None]:
-        return p.commands(session, out, scale, prefix="4.idle", span=5.0)
+        return p.commands(session, out, scale, prefix="4.idle", span=20.0)
 
     def steady(session: BotSession, out: Samples) -> Awaitable[None]:
         return p.steady(session, out, min(scale.cpu_window, max(session.spec.interval, 2.0)))
+
+    def steady_next(session: BotSession, out: Samples) -> Awaitable[None]:
+        return p.steady_next(
+            session, out, min(scale.cpu_window, max(session.spec.interval, 2.0))
+        )
+
+    def kinds(session: BotSession, out: Samples) -> Awaitable[None]:
+        # The slowest rule: a payout made in the dashboard waits for the slow pace (10 polls).
+        wait = session.spec.interval * 14 + 10
+        return bench_freshness.kinds(session, out, scale.kinds_per_group, wait)
 
     def load(session: BotSession, out: Samples) -> Awaitable[None]:
         return bench_freshness.load(session, out, scale.load_window)
@@ -59,28 +73,30 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
     if scale.one_session:
         spec = Spec(
             "tiny", scale.big, scale.poll_interval, quiet_every=2, queued=scale.delivery_messages,
-            concurrency=scale.concurrency,
+            concurrency=scale.concurrency, bare_first=True,
         )  # fmt: skip
         phases = [
-            p.startup, bench_delivery.delivery, steady, p.memory, commands, load, fresh,
-            idle_commands,
+            p.startup, bench_delivery.delivery, steady, steady_next, p.memory, commands, load,
+            fresh, idle_commands, kinds,
         ]  # fmt: skip
         return [(spec, phases)]
     sessions: list[tuple[Spec, list[Phase]]] = []
     for run in range(scale.runs):
         for accounts in scale.poll_sizes:
             if accounts != scale.big:
-                phases = [p.startup, steady]
+                phases = [p.startup, steady, steady_next]
             elif run == 0:
-                phases = [p.startup, steady, p.memory, commands]
+                phases = [p.startup, steady, steady_next, p.memory, commands]
             else:  # a big round takes long: later runs only start-up and commands
                 phases = [p.startup, commands]
             sessions.append((polling_spec(scale, accounts), phases))
-    variant = polling_spec(scale, scale.poll_sizes[0])
-    variant = dataclasses.replace(variant, name=f"{variant.name}-aiohttp", transport="aiohttp")
-    sessions.append((variant, [p.startup, steady]))
     load_spec = Spec("load", scale.load_accounts, 1.0, quiet_every=2, concurrency=scale.concurrency)
     sessions.append((load_spec, [load]))
+    kinds_spec = Spec(
+        "kinds", scale.kinds_accounts, scale.kinds_interval, quiet_every=2,
+        concurrency=scale.concurrency,
+    )  # fmt: skip
+    sessions.append((kinds_spec, [kinds]))
     fresh_spec = Spec(
         "fresh", scale.freshness_accounts, scale.freshness_interval, quiet_every=2,
         concurrency=scale.concurrency,

@@ -94,3 +94,89 @@ async def load(session: BotSession, out: Samples, window: float) -> None:
     for name, members in (("busy", busy), ("quiet", quiet)):
         if members:
             out.add(f"6.req_per_min.{name}", counts["by_group"].get(name, 0) / members / rounds)
+
+
+# Every event kind of the issue, how the bench sees that the bot noticed it, and whether the
+# account must have a pending payout. "message": the first message to the account's chat after
+# the change; "exchange"/"payout": the item's row in the bot's database in the new state (a
+# completion and a payout made in the dashboard are recorded, not announced on their own).
+KINDS: dict[str, tuple[str, bool]] = {
+    "exchange": ("message", False),  # a new exchange → "new exchange"
+    "complete": ("exchange", False),  # exchange_success 0 → 1 → recorded
+    "accrue": ("message", False),  # accrued 0 → 1 → "reward accrued"
+    "payout_new": ("payout", False),  # a payout made in the dashboard → recorded as pending
+    "payout": ("message", True),  # the pending payout paid → "payout status"
+    "rotate": ("message", False),  # the key changed in the dashboard → "relink"
+}
+_SEEN_SQL = {
+    "exchange": "SELECT 1 FROM exchange_state WHERE account_id = ? AND exchange_id = ?"
+    " AND completed = 1",
+    "payout": "SELECT 1 FROM payout_state WHERE account_id = ? AND payout_id = ?",
+}
+
+
+async def kinds(session: BotSession, out: Samples, per_group: int, wait_s: float) -> None:
+    """Each kind into `per_group` accounts with nothing pending and as many busy ones (busy
+    only for a payout paid), each into another account; seen → latency per kind; never seen
+    within `wait_s` → counted in `6.missed`."""
+    import sqlite3
+
+    spec = session.spec
+    assert session.exchanger is not None
+    await session.full_round(120.0)
+    every = range(1, spec.accounts + 1)
+    quiet = [i for i in every if spec.quiet_every and i % spec.quiet_every == 0]
+    busy = [i for i in every if i not in set(quiet)]
+    rng = random.Random(spec.accounts)
+    rng.shuffle(quiet)
+    rng.shuffle(busy)
+    events: list[tuple[str, int, float, int]] = []  # kind, index, at, item
+    seen: dict[int, float] = {}
+    injected = asyncio.Event()
+    db = sqlite3.connect(f"file:{session.database}?mode=ro", uri=True, timeout=5)
+
+    async def watch() -> None:
+        """Watches while the events are made (a DB-checked event is timed when seen)."""
+        deadline = None
+        while deadline is None or (len(seen) < len(events) and time.monotonic() < deadline):
+            if deadline is None and injected.is_set():
+                deadline = time.monotonic() + wait_s
+            sent = (await session.telegram_stats())["sent"]
+            for number, (kind, index, at, item) in enumerate(list(events)):
+                if number in seen:
+                    continue
+                how = KINDS[kind][0]
+                if how == "message":
+                    after = [float(t) for t, to, _ in sent if int(to) == chat_id(index)
+                             and float(t) >= at]  # fmt: skip
+                    if after:
+                        seen[number] = min(after) - at
+                elif db.execute(_SEEN_SQL[how], (index, item)).fetchone():
+                    seen[number] = time.time() - at  # checked every 0.25 s: ≤ 0.25 s late
+            session.alive()
+            await asyncio.sleep(0.25)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        for kind, (_, needs_pending) in KINDS.items():
+            groups = [busy] if needs_pending else [quiet, busy]
+            for group in groups:
+                for _ in range(per_group if not needs_pending else 2 * per_group):
+                    index = group.pop()
+                    result = await session.exchanger.inject_item(index, kind)
+                    events.append((kind, index, float(result["at"]), int(result["item"])))
+                    await asyncio.sleep(rng.uniform(0, spec.interval / per_group))
+        injected.set()
+        await watcher
+    finally:
+        watcher.cancel()
+        db.close()
+    out.add("6.missed", len(events) - len(seen))
+    out.add("6.events", len(events))
+    for kind in KINDS:
+        latencies = [seen[n] for n, e in enumerate(events) if e[0] == kind and n in seen]
+        missed = [n for n, e in enumerate(events) if e[0] == kind and n not in seen]
+        if missed:
+            latencies.append(wait_s)  # at least this
+        if latencies:
+            out.add(f"6.worst_s.{kind}", max(latencies))

@@ -6,8 +6,10 @@
                  the bot exits (SIGTERM included). Used by `python -m bench --profile`.
 --transport aiohttp
                  bot/exchanger/http.py's `transport = httpx.AsyncHTTPTransport(...)` line
-                 replaced by httpx_aiohttp.AiohttpTransport (same arguments): the one-line
-                 change the client benchmark measures, here in the whole bot.
+                 replaced by httpx_aiohttp.AiohttpTransport (same arguments). Since reads go
+                 over their own aiohttp session (bot/exchanger/reads.py) this swaps only the
+                 httpx path, i.e. add_payout, which must never be re-sent: an experiment
+                 only, never used by `python -m bench`.
 """
 
 from __future__ import annotations

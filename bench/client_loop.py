@@ -15,6 +15,10 @@ Options (CLIENT_OPTIONS):
                    `import sniffio` in httpcore searches sys.path again and fails
   httpx-aiohttp    OldApiClient over make_http_client() with its transport line swapped for
                    httpx_aiohttp.AiohttpTransport (package httpx-aiohttp)
+  bot              the bot's client as it runs: OldApiClient(make_http_client(),
+                   reads=make_read_session()): reads over aiohttp, add_payout over httpx.
+                   Every request here asks the same window, so from the second round on the
+                   answers repeat byte for byte and are not decoded again (the client's memo)
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AsyncExitStack
 from typing import Any
 
-CLIENT_OPTIONS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp")
+CLIENT_OPTIONS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp", "bot")
 LOOKBACK = 30 * 86_400
 METHODS = ("get_exchanges", "get_payouts")
 WARM_UP_ACCOUNTS = 200
@@ -119,9 +123,13 @@ async def httpx_call(stack: AsyncExitStack, url: str, concurrency: int, option: 
 
     import httpx
 
-    from bot.exchanger import Credentials, OldApiClient, make_http_client
+    from bot.exchanger import Credentials, OldApiClient, make_http_client, make_read_session
 
     limits = {"max_connections": max(100, concurrency), "max_keepalive": max(50, concurrency)}
+    reads = None
+    if option == "bot":
+        reads = make_read_session(max_connections=max(100, concurrency), max_per_site=concurrency)
+        stack.push_async_callback(reads.close)
     if option == "httpx-aiohttp":
         from httpx_aiohttp import AiohttpTransport
 
@@ -130,7 +138,7 @@ async def httpx_call(stack: AsyncExitStack, url: str, concurrency: int, option: 
     else:
         http = make_http_client(**limits)
     stack.push_async_callback(http.aclose)
-    api = OldApiClient(http)
+    api = OldApiClient(http, reads=reads)
     since = int(time.time()) - LOOKBACK
 
     async def call(job: Job) -> None:

@@ -26,6 +26,9 @@ class Scale:
     freshness_window: float  # seconds over which the events are spread
     load_accounts: int  # benchmark 6: few enough to be polled every second
     load_window: float
+    kinds_accounts: int  # every event kind into quiet and busy accounts (target: none missed)
+    kinds_interval: float
+    kinds_per_group: int
     one_session: bool = False  # tiny: every bot benchmark in one bot session
 
     @property
@@ -41,15 +44,18 @@ FULL = Scale(
     poll_sizes=(1_000, 10_000),
     poll_interval=20.0,
     cpu_window=10.0,
-    commands=20,  # × 2 per session (/balance, /payouts)
+    commands=100,  # × 2 per session (/balance, /payouts): ≥ 200 samples
     delivery_messages=3_000,
     delivery_chats=500,
     freshness_accounts=2_000,
     freshness_interval=10.0,
-    freshness_events=40,
-    freshness_window=20.0,
+    freshness_events=200,
+    freshness_window=30.0,
     load_accounts=50,
     load_window=12.0,
+    kinds_accounts=200,
+    kinds_interval=2.0,
+    kinds_per_group=4,
 )
 TINY = Scale(
     name="tiny",
@@ -68,6 +74,9 @@ TINY = Scale(
     freshness_window=1.0,
     load_accounts=20,
     load_window=1.5,
+    kinds_accounts=20,
+    kinds_interval=1.0,
+    kinds_per_group=1,
     one_session=True,
 )
 SCALES = {scale.name: scale for scale in (FULL, TINY)}

@@ -11,8 +11,14 @@ The real sandbox app (bot/sandbox) serves `bench-key-000001 … N`, all built at
   both lists); `DELETE /_bench/counts` resets them;
 - `GET /_bench/state` → every account's items as a baseline poll stores them (the partners
   are built at start, in order, so their ids and times are fixed);
-- `POST /_bench/inject {"index": i, "kind": "exchange" | "payout"}` makes one change now (a new
-  exchange, or the pending payout paid) and answers `{"at": <unix time of the change>}`.
+- `POST /_bench/inject {"index": i, "kind": K}` makes one change now and answers `{"at": <unix
+  time of the change>}`; K: `exchange` (a new exchange), `payout` (the pending payout paid),
+  `complete` (an unfinished exchange completed), `accrue` (a completed exchange's reward
+  accrued), `payout_new` (a payout created in the dashboard, pending), `rotate` (the key
+  changed in the dashboard: the old one is refused from now on);
+- pre-encoded answers: a read (get_info, get_exchanges, get_payouts) is answered from the
+  bytes of the same query's last answer while nothing changed (any inject, control call or
+  write clears them), so the fake spends ~no CPU on JSON and the bot is what is measured.
 Prints one line with its URL when ready (SandboxProcess reads it).
 """
 
@@ -25,16 +31,19 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 
 from aiohttp import web
 
 from bot.sandbox.app import create_app
-from bot.sandbox.records import PENDING, STATUS_NEW, Exchange, Partner
+from bot.sandbox.records import PENDING, STATUS_NEW, Exchange, Partner, Payout
 from bot.sandbox.seed import _bench_partner, add_bench_accounts
 from bot.sandbox.serving import until_stop_signal
 from bot.sandbox.state import BENCH_PREFIX, SandboxState, bench_key
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CACHED = frozenset({"get_info", "get_exchanges", "get_payouts"})
+MAX_CACHED = 100_000
 
 
 def _index(api_key: str) -> int:
@@ -55,6 +64,7 @@ class BenchExchanger:
         self.per_key: Counter[str] = Counter()
         self.polls: Counter[str] = Counter()
         self.first_at: float | None = None
+        self.answers: dict[str, tuple[bytes, str]] = {}  # query string → body, content type
 
     def quiet(self, index: int) -> bool:
         return self.quiet_every > 0 and index % self.quiet_every == 0
@@ -80,7 +90,25 @@ class BenchExchanger:
             self.per_key[key] += 1
             if self.first_at is None:
                 self.first_at = time.time()
+            if request.query.get("method") in CACHED and not self.state.faults.rules:
+                return await self._pre_encoded(request, handler)
+            self.answers.clear()  # a write: answers may change
+        elif request.path.startswith("/_control"):
+            self.answers.clear()
         return await handler(request)
+
+    async def _pre_encoded(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        cached = self.answers.get(request.query_string)
+        if cached is not None:
+            return web.Response(body=cached[0], content_type=cached[1], charset="utf-8")
+        response = await handler(request)
+        if response.status == 200 and isinstance(response, web.Response):
+            if len(self.answers) >= MAX_CACHED:
+                self.answers.clear()
+            body = response.body
+            if isinstance(body, bytes):
+                self.answers[request.query_string] = (body, response.content_type)
+        return response
 
     async def counts(self, request: web.Request) -> web.Response:
         if request.method == "DELETE":
@@ -122,18 +150,50 @@ class BenchExchanger:
         if partner is None:
             raise web.HTTPNotFound(text="unknown account")
         now = self.state.now()
-        if body.get("kind") == "payout":
+        kind = body.get("kind", "exchange")
+        self.answers.clear()
+        item = 0
+        if kind == "payout":
             pending = [p for p in partner.payouts.values() if p.status == PENDING]
-            if not pending:
-                raise web.HTTPConflict(text="no pending payout")
+            if not pending:  # paid already (an earlier phase): one made an hour ago, paid now
+                made = self.state.next_id("payout")
+                pending = [partner.payouts.setdefault(made, Payout(
+                    id=made, time=now - 3_600, edit_date=now - 3_600, method_id=1,
+                    account="T" * 34, pay_amount=Decimal("10.00"), status=PENDING,
+                ))]  # fmt: skip
             partner.update_payout(pending[0], 1, now)
-        else:
-            item = self.state.next_id("item")
-            partner.exchanges[item] = Exchange(
-                id=item, time=now, edit_date=now, currency_code_give="BTC",
-                currency_code_get="SBERRUB", user_hash=f"{item:032x}", statuses=[STATUS_NEW],
+            item = pending[0].id
+        elif kind in ("complete", "accrue"):
+            want = (0, 0) if kind == "complete" else (1, 0)
+            found = [e for e in partner.exchanges.values()
+                     if (e.exchange_success, e.accrued) == want]  # fmt: skip
+            if not found:  # none in that state: one made (an hour old), changed now
+                found = [self._exchange(partner, now - 3_600, success=want[0])]
+            change: dict[str, object] = {"exchange_success": 1}
+            if kind == "accrue":
+                change = {"accrued": 1, "partner_reward": max(found[0].partner_reward, 1)}
+            partner.update_exchange(found[0], change, now)
+            item = found[0].id
+        elif kind == "payout_new":
+            item = self.state.next_id("payout")
+            partner.payouts[item] = Payout(
+                id=item, time=now, edit_date=now, method_id=1, account="T" * 34,
+                pay_amount=partner.balance, status=PENDING,
             )  # fmt: skip
-        return web.json_response({"at": time.time()})
+        elif kind == "rotate":
+            self.state.rotate(partner.api_key)
+        else:
+            item = self._exchange(partner, now).id
+        return web.json_response({"at": time.time(), "item": item})
+
+    def _exchange(self, partner: Partner, at: int, success: int = 0) -> Exchange:
+        item = self.state.next_id("item")
+        exchange = partner.exchanges[item] = Exchange(
+            id=item, time=at, edit_date=at, currency_code_give="BTC",
+            currency_code_get="SBERRUB", user_hash=f"{item:032x}", statuses=[STATUS_NEW],
+            exchange_success=success, partner_reward=Decimal("1.50"),
+        )  # fmt: skip
+        return exchange
 
     def app(self) -> web.Application:
         app = create_app(self.state)

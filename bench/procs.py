@@ -59,10 +59,11 @@ class Exchanger(Controlled):
         await self.call("DELETE", f"{self.url}/_bench/counts")
 
     async def inject(self, index: int, kind: str = "exchange") -> float:
-        result = await self.call(
-            "POST", f"{self.url}/_bench/inject", {"index": index, "kind": kind}
-        )
-        return float(result["at"])
+        return float((await self.inject_item(index, kind))["at"])
+
+    async def inject_item(self, index: int, kind: str) -> dict[str, Any]:
+        """One change (see fake_exchanger.py): {"at": unix time, "item": the item's id}."""
+        return await self.call("POST", f"{self.url}/_bench/inject", {"index": index, "kind": kind})
 
 
 class Telegram(Controlled):

@@ -35,6 +35,7 @@ class Spec:
     concurrency: int = 20  # MAX_CONCURRENT_POLLS
     baselined: bool = True  # accounts stored as after their baseline poll (a restarted bot)
     transport: str = "httpx"  # "aiohttp": the bot with the aiohttp transport (bot_variant.py)
+    bare_first: bool = False  # time a bare import just before the bot's exec (same load)
 
 
 def first_error(output: str) -> str:
@@ -63,6 +64,7 @@ class BotSession:
         self.chats: list[int] = []
         self.queued = 0
         self.started_at = 0.0  # wall time just before the bot's exec
+        self.bare_import_s: float | None = None  # the bare imports, just before the bot's exec
         self.database = self.dir / "bot.sqlite3"
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -93,6 +95,12 @@ class BotSession:
                 if self.ctx.profile:
                     args += ("--profile", str(self.dir / "bot.prof"))
             self.bot = bot_process(self._env(key, database), self.dir, args)
+            if spec.bare_first:
+                from bench.bench_imports import CHILD
+                from bench.procs import run_json
+
+                began = time.time()
+                self.bare_import_s = (await run_json(["-c", CHILD], limit_s=120))["at"] - began
             self.started_at = time.time()
             await self.bot.start()
         except BaseException:
@@ -142,6 +150,11 @@ class BotSession:
 
     def cpu(self) -> float:
         return cpu_seconds(self.pid)
+
+    def fake_cpu(self) -> float:
+        """CPU seconds of the fake exchanger process (to flag a run where it saturated)."""
+        assert self.exchanger is not None and self.exchanger.process.pid is not None
+        return cpu_seconds(self.exchanger.process.pid)
 
     def thread_cpu(self) -> tuple[float, float]:
         return thread_cpu_seconds(self.pid)

@@ -26,7 +26,7 @@ from aiogram.types import LinkPreviewOptions
 from pydantic import ValidationError
 
 from bot.config import Settings, describe_error
-from bot.exchanger import OldApiClient, make_http_client
+from bot.exchanger import OldApiClient, make_http_client, make_read_session
 from bot.logging_setup import Redactor, setup_logging
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
@@ -169,10 +169,11 @@ def make_dispatcher(
 async def run(settings: Settings) -> None:
     vault = load_vault(settings)
     db = await open_database(settings)
-    http = make_http_client(read_timeout=settings.http_timeout)
+    http = make_http_client(read_timeout=settings.http_timeout)  # add_payout: never re-sent
+    reads = make_read_session(read_timeout=settings.http_timeout)  # polling, reports
     bot = make_bot(settings)
     try:
-        api = OldApiClient(http)
+        api = OldApiClient(http, reads=reads)
         engine = NotificationEngine(settings, db, vault, api, bot)
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
@@ -196,6 +197,7 @@ async def run(settings: Settings) -> None:
     finally:
         await bot.session.close()
         await http.aclose()
+        await reads.close()
         await db.close()
         log.info("Stopped")
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     encryption_key: SecretStr | None = None
     max_concurrent_polls: int = Field(default=20, ge=1, le=500)
     max_items_per_poll: int = Field(default=1000, ge=10, le=100_000)
+    # Payouts are read every poll while one is pending, else every this many polls.
+    payouts_every: int = Field(default=10, ge=1, le=1440)
     breaker_threshold: int = Field(default=5, ge=1, le=1000)
     send_rate: float = Field(default=29.0, gt=0, le=30)
     http_timeout: float = Field(default=20.0, gt=0, le=300)

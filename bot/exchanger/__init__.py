@@ -20,6 +20,7 @@ from .models import (
     PayoutMethod,
     PayoutStatus,
 )
+from .reads import make_read_session
 
 __all__ = [
     "Click",
@@ -39,4 +40,5 @@ __all__ = [
     "PayoutStatus",
     "RequestRefused",
     "make_http_client",
+    "make_read_session",
 ]

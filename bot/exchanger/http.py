@@ -1,7 +1,10 @@
-"""The one place that builds the process-wide httpx client for exchanger calls.
+"""The one place that builds the process-wide httpx client for exchanger WRITES (add_payout),
+and for reads when no read session is given (tests, tools).
 
-Swapping the transport (e.g. for an aiohttp-based one) is the `transport = ...` line.
-Also mutes httpx's own request logging: it logs every URL, and ours carry the api_key.
+Reads normally go over aiohttp (reads.py); add_payout stays here because httpx never re-sends
+a request by itself (`retries=1` below re-tries only connection attempts: nothing was sent).
+An aiohttp-based transport must not be swapped in here: it would re-send add_payout.
+httpx logs every URL at INFO, and ours carry the api_key: its logger is kept at WARNING.
 """
 
 from __future__ import annotations

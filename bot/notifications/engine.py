@@ -32,6 +32,7 @@ def poller_config(settings: Settings) -> PollerConfig:
         max_concurrent=settings.max_concurrent_polls,
         max_items=settings.max_items_per_poll,
         breaker_threshold=settings.breaker_threshold,
+        payouts_every=settings.payouts_every,
     )
 
 

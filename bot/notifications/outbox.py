@@ -90,7 +90,8 @@ class Message:
 class PollResult:
     """What one poll changes. `error` None = success; `pause` = the key was rejected (next
     re-check at `next_poll_at`); `recheck` = a paused key is still not accepted; `resume` =
-    a paused key is accepted again."""
+    a paused key is accepted again; `unchanged` = nothing changed and nothing is to be written
+    (the poller's lease stays the next poll time)."""
 
     account_id: int
     next_poll_at: float
@@ -106,6 +107,7 @@ class PollResult:
     exchanges: tuple[ExchangeState, ...] = ()
     payouts: tuple[PayoutState, ...] = ()
     messages: tuple[Message, ...] = ()
+    unchanged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,7 @@ class Outbox:
 
     async def save(self, results: Sequence[PollResult]) -> int:
         """One transaction for the whole batch; returns how many notifications were enqueued."""
+        results = [r for r in results if not r.unchanged]  # nothing to write
         if not results:
             return 0
         async with self._db.transaction() as conn:

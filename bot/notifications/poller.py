@@ -16,6 +16,20 @@ site's accounts at once (that is a site failure). A paused account's key is trie
 its own (`RECHECK_SOON` for the first day, then `RECHECK_LATER`); when the site accepts it the
 account resumes with a short "works again" message. Accounts of inactive chats (bot blocked)
 are skipped until /start.
+
+Asking only what can change, doing no work when nothing changed (in-memory `_Seen` per
+account, set only after its results were committed; after a restart the first poll of each
+account does the full work):
+- exchanges every poll, over the window since the last success (the site filters on the last
+  change, so that window holds every change, however old the item);
+- payouts every poll while one is pending, else every `payouts_every` polls (a payout made in
+  the dashboard is seen within that many intervals; once seen pending, every poll);
+- the balance after a change, else every `info_every` polls;
+- when every list asked is equal to the last committed one (the client returns the same item
+  objects for a byte-identical body, without decoding it), no snapshot is read, nothing is
+  detected and nothing is written: the lease set by the scheduler is the next poll, and the
+  window is not advanced (so the body stays identical); a success is written only every
+  `TOUCH_EVERY` intervals (it advances the window and /admin's "last success").
 """
 
 from __future__ import annotations
@@ -36,7 +50,7 @@ from bot.exchanger.errors import (
     MethodNotSupported,
     RequestRefused,
 )
-from bot.exchanger.models import Credentials
+from bot.exchanger.models import Credentials, Exchange, PartnerInfo, Payout, PayoutStatus
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.detector import detect, has_changes, window_start
 from bot.notifications.health import Admission, KeyVerdict, SiteHealth, backoff, jittered
@@ -52,6 +66,7 @@ FLUSH_MAX = 200  # poll results per transaction
 BASELINE_CAP_FACTOR = 50  # a baseline records up to 50 × MAX_ITEMS_PER_POLL items per poll
 RECHECK_SOON = 3_600.0  # a paused account's key is tried again hourly during its first day,
 RECHECK_LATER = 86_400.0  # then daily
+TOUCH_EVERY = 10  # intervals: an unchanged account's success is written this often at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +76,8 @@ class PollerConfig:
     max_concurrent: int
     max_items: int
     breaker_threshold: int
-    info_every: int = 5  # read the balance at least every N polls (always after a change)
+    info_every: int = 10  # read the balance at least every N polls (always after a change)
+    payouts_every: int = 10  # read payouts every N polls while none is pending (else every poll)
 
     @property
     def backoff_cap(self) -> float:
@@ -73,6 +89,18 @@ class PollerConfig:
             site, threshold=self.breaker_threshold, cooldown=self.interval, max_cooldown=cap,
             interval=self.interval,
         )  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What an account's last committed poll saw, and when the slow lists were last asked."""
+
+    exchanges: list[Exchange]
+    payouts: list[Payout]
+    info: PartnerInfo | None
+    pending_payouts: frozenset[int]
+    payouts_at: float
+    info_at: float
 
 
 class Poller:
@@ -97,7 +125,10 @@ class Poller:
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()  # accounts polled or waiting for their results' commit
         self._results: asyncio.Queue[PollResult] = asyncio.Queue(maxsize=2 * config.max_concurrent)
-        self._info_at: dict[int, float] = {}
+        self._seen: dict[int, _Seen] = {}  # committed
+        self._unsaved: dict[int, _Seen] = {}  # polled, waiting for their results' commit
+        self._backlog: list[DueAccount] = []  # claimed (leased), waiting for a free slot
+        self._rechecked_at = float("-inf")
 
     async def run(self, stopping: asyncio.Event) -> None:
         # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
@@ -125,22 +156,33 @@ class Poller:
 
     async def _round(self, stopping: asyncio.Event) -> None:
         free = self._config.max_concurrent - len(self._tasks)
-        if free <= 0:
+        if free > 0 and self._backlog:  # claimed earlier: started without another query
+            start, self._backlog = self._backlog[:free], self._backlog[free:]
+            self._start(start)
+            return
+        # Claim in batches: one schedule read and one write per half the slots, not per poll.
+        if free < max(1, self._config.max_concurrent // 2):
             await asyncio.wait(self._tasks, timeout=TICK, return_when=asyncio.FIRST_COMPLETED)
             return
         now = self._clock()
-        due = await self._schedule.due(now, free)
-        if len(due) < free:  # paused accounts whose key is to be tried again
-            due += await self._schedule.rechecks(now, free - len(due))
+        limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
+        due = await self._schedule.due(now, limit)
+        if len(due) < limit and now - self._rechecked_at >= TICK:  # paused keys to try again
+            self._rechecked_at = now
+            due += await self._schedule.rechecks(now, limit - len(due))
         times, start = self._plan(due, now)
         await self._schedule.reschedule(times)
-        for account in start:
-            self._busy.add(account.id)
+        self._busy.update(account.id for account in start)
+        self._start(start[:free])
+        self._backlog = start[free:]
+        if len(due) < limit and not self._backlog:
+            await self._sleep(stopping, await self._idle_time(now))
+
+    def _start(self, accounts: list[DueAccount]) -> None:
+        for account in accounts:
             task = asyncio.create_task(self._poll_and_queue(account))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        if len(due) < free:
-            await self._sleep(stopping, await self._idle_time(now))
 
     def _plan(
         self, due: list[DueAccount], now: float
@@ -166,7 +208,9 @@ class Poller:
         next_due = await self._schedule.next_due_at()
         if next_due is None:
             return TICK
-        return min(max(next_due - now, 0.01), TICK)
+        # At least a hundredth of an interval (≤ 0.25 s): accounts due one by one are claimed
+        # in batches, not in a query each.
+        return min(max(next_due - now, min(0.25, self._config.interval / 100)), TICK)
 
     @staticmethod
     async def _sleep(stopping: asyncio.Event, seconds: float) -> None:
@@ -246,19 +290,45 @@ class Poller:
         creds = Credentials(account.site, self._vault.decrypt(account.api_key_enc))
         baseline = not account.baseline_done
         now = self._clock()
-        opened = await self._schedule.open_items(account.id)
+        seen = None if baseline or account.failures else self._seen.get(account.id)
         since = None if baseline else account.last_success_at
         start = window_start(now, self._config.lookback_days, since, overlap=OVERLAP)
         # The client narrows the window by itself when an answer is over its size cap.
         exchanges = await self._api.get_exchanges(creds, start_time=start)
-        payouts = await self._api.get_payouts(creds, start_time=start)
+        ask_payouts = seen is None or self._payouts_due(seen, now)
+        payouts = await self._api.get_payouts(creds, start_time=start) if ask_payouts else []
+        info = None
+        if seen is not None and exchanges == seen.exchanges and (
+            not ask_payouts or payouts == seen.payouts
+        ):
+            if not self._info_due(seen, now):
+                return self._unchanged(account, seen, now, ask_payouts)
+            info = await self._api.get_info(creds)
+            if info == seen.info:
+                return self._unchanged(account, seen, now, ask_payouts, info_asked=True)
+        return await self._detect(account, creds, seen, now, exchanges, payouts, info,
+                                  ask_payouts)  # fmt: skip
+
+    async def _detect(
+        self,
+        account: DueAccount,
+        creds: Credentials,
+        seen: _Seen | None,
+        now: float,
+        exchanges: list[Exchange],
+        payouts: list[Payout],
+        info: PartnerInfo | None,
+        asked_payouts: bool,
+    ) -> PollResult:
+        """The full work: stored state read, changes detected, the result to write."""
+        baseline = not account.baseline_done
+        opened = await self._schedule.open_items(account.id)
         stored = await self._schedule.snapshot(
             account, [e.id for e in exchanges], [p.id for p in payouts], opened.last_payout_id
         )
-        info = None
-        if baseline or has_changes(stored, exchanges, payouts) or self._info_due(account.id, now):
+        due = seen is None or self._info_due(seen, now)
+        if info is None and (baseline or due or has_changes(stored, exchanges, payouts)):
             info = await self._api.get_info(creds)
-            self._info_at[account.id] = now
         # A baseline announces nothing, so it may record far more at once.
         cap = self._config.max_items * (BASELINE_CAP_FACTOR if baseline else 1)
         found = detect(
@@ -277,9 +347,23 @@ class Poller:
         delay = self._next_delay(baseline)
         if not found.complete:
             delay = min(delay, self._config.interval * 0.1)
+            self._unsaved.pop(account.id, None)
+            self._seen.pop(account.id, None)
+        else:
+            final = {p.id for p in payouts if p.status is not PayoutStatus.PENDING}
+            pending = (opened.pending_payouts - final) | {
+                p.id for p in payouts if p.status is PayoutStatus.PENDING
+            }
+            self._unsaved[account.id] = _Seen(
+                exchanges, payouts if asked_payouts else (seen.payouts if seen else []),
+                info if info is not None else (seen.info if seen else None),
+                frozenset(pending),
+                now if asked_payouts else (seen.payouts_at if seen else now),
+                now if info is not None else (seen.info_at if seen else now),
+            )  # fmt: skip
         return PollResult(
             account.id,
-            self._clock() + delay,
+            self._next_at(now, delay),
             polled_at=now,
             advance=found.complete,
             baseline_done=not baseline or found.complete,
@@ -289,16 +373,41 @@ class Poller:
             messages=messages,
         )
 
+    def _unchanged(
+        self, account: DueAccount, seen: _Seen, now: float, asked_payouts: bool,
+        *, info_asked: bool = False,
+    ) -> PollResult:  # fmt: skip
+        """Nothing changed: nothing to detect, and (mostly) nothing to write."""
+        self._unsaved[account.id] = _Seen(
+            seen.exchanges, seen.payouts, seen.info, seen.pending_payouts,
+            now if asked_payouts else seen.payouts_at, now if info_asked else seen.info_at,
+        )  # fmt: skip
+        touch = now - (account.last_success_at or 0) >= TOUCH_EVERY * self._config.interval
+        return PollResult(
+            account.id, self._next_at(now, self._next_delay(False)), polled_at=now,
+            payout_available=account.payout_available, unchanged=not touch,
+        )  # fmt: skip
+
+    def _payouts_due(self, seen: _Seen, now: float) -> bool:
+        slow = self._config.payouts_every * self._config.interval
+        return bool(seen.pending_payouts) or now - seen.payouts_at >= slow * 0.95
+
     def _next_delay(self, baseline: bool) -> float:
         # After a baseline the phase is random: accounts linked together (a bulk import, the
         # benchmark) spread over the interval at once instead of polling in step.
         if baseline:
             return self._config.interval * self._rng.uniform(0.05, 1.0)
-        return jittered(self._config.interval, self._rng)
+        # Jitter below the interval only: two polls of an account start at most one interval
+        # apart, so a change waits one interval at most (plus the poll).
+        return self._config.interval * self._rng.uniform(0.9, 1.0)
 
-    def _info_due(self, account_id: int, now: float) -> bool:
-        last = self._info_at.get(account_id)
-        return last is None or now - last >= self._config.info_every * self._config.interval
+    def _next_at(self, started: float, delay: float) -> float:
+        """`delay` after the poll started, but never sooner than a tenth of an interval from
+        now (a slow site is not polled back to back)."""
+        return max(started + delay, self._clock() + self._config.interval * 0.1)
+
+    def _info_due(self, seen: _Seen, now: float) -> bool:
+        return now - seen.info_at >= self._config.info_every * self._config.interval * 0.95
 
     def _failed(
         self, account: DueAccount, error: str, retry_after: float | None = None
@@ -343,12 +452,12 @@ class Poller:
     async def _flush_loop(self) -> None:
         while True:
             batch = [await self._results.get()]
-            await self._save(batch + self._drain())
+            await self.save(batch + self._drain())
 
     async def _flush_now(self) -> None:
         batch = self._drain()
         if batch:
-            await self._save(batch)
+            await self.save(batch)
 
     def _drain(self) -> list[PollResult]:
         batch: list[PollResult] = []
@@ -356,13 +465,24 @@ class Poller:
             batch.append(self._results.get_nowait())
         return batch
 
-    async def _save(self, batch: list[PollResult]) -> None:
+    async def save(self, batch: list[PollResult]) -> None:
+        """Write a batch of results (one transaction; none when nothing changed), then
+        remember what their polls saw: only committed polls are compared with later ones."""
+        ids = [r.account_id for r in batch]
+        saved = False
         try:
-            enqueued = await self._outbox.save(batch)
+            enqueued = await self._outbox.save([r for r in batch if not r.unchanged])
+            saved = True
         except Exception:  # the accounts are polled again after their lease; nothing is lost
             log.exception("Could not save %d poll result(s)", len(batch))
             enqueued = 0
         finally:
-            self._busy.difference_update(r.account_id for r in batch)
+            for result in batch:
+                seen = self._unsaved.pop(result.account_id, None)
+                if saved and seen is not None and result.error is None:
+                    self._seen[result.account_id] = seen
+                else:
+                    self._seen.pop(result.account_id, None)
+            self._busy.difference_update(ids)
         if enqueued:
             self._on_enqueued()

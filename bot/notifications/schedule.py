@@ -34,7 +34,8 @@ _SITE_ACCOUNTS = (
 _OPEN = (
     "SELECT (SELECT MIN(time) FROM exchange_state WHERE account_id = ? AND accrued = 0),"
     " (SELECT MIN(time) FROM payout_state WHERE account_id = ? AND status = 0),"
-    " (SELECT MAX(payout_id) FROM payout_state WHERE account_id = ?)"
+    " (SELECT MAX(payout_id) FROM payout_state WHERE account_id = ?),"
+    " (SELECT group_concat(payout_id) FROM payout_state WHERE account_id = ? AND status = 0)"
 )
 
 
@@ -61,11 +62,13 @@ class DueAccount:
 
 @dataclass(frozen=True, slots=True)
 class OpenItems:
-    """The oldest items that can still change (their creation time) and the last payout id."""
+    """The oldest items that can still change (their creation time), the last payout id and
+    the ids of the pending payouts."""
 
     oldest_exchange: int | None
     oldest_payout: int | None
     last_payout_id: int
+    pending_payouts: frozenset[int] = frozenset()
 
 
 class PollSchedule:
@@ -123,9 +126,10 @@ class PollSchedule:
                 return cursor.rowcount
 
     async def open_items(self, account_id: int) -> OpenItems:
-        row = await self._db.fetch_one(_OPEN, (account_id, account_id, account_id))
+        row = await self._db.fetch_one(_OPEN, (account_id,) * 4)
         assert row is not None
-        return OpenItems(row[0], row[1], int(row[2] or 0))
+        pending = frozenset(int(i) for i in str(row[3] or "").split(",") if i)
+        return OpenItems(row[0], row[1], int(row[2] or 0), pending)
 
     async def snapshot(
         self,

@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CLIENTS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp")
+CLIENTS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp", "bot")
+KINDS = ("exchange", "complete", "accrue", "payout_new", "payout", "rotate")
 TINY_ACCOUNTS = 20
 ROWS = (
     *(f"1.client.{option}" for option in CLIENTS),
     *(f"1.lost_answer.{option}" for option in CLIENTS),
     f"1.cpu_us.{TINY_ACCOUNTS}",
+    f"1.cpu_us.{TINY_ACCOUNTS}.next",
     f"1.cpu_pct60.{TINY_ACCOUNTS}",
     f"1.round_s.{TINY_ACCOUNTS}",
     "2.rate",
@@ -31,8 +33,12 @@ ROWS = (
     "5.bare_import_s",
     f"5.rss.{TINY_ACCOUNTS}",
     f"5.startup.{TINY_ACCOUNTS}",
+    f"5.startup_over.{TINY_ACCOUNTS}",
     "6.req_per_min.busy",
     "6.req_per_min.quiet",
+    "6.req_per_min.mean",
+    "6.missed",
+    *(f"6.worst_s.{kind}" for kind in KINDS),
 )
 
 

@@ -16,7 +16,7 @@ import pytest
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.health import Admission
 from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Outbox, PollResult
-from bot.notifications.poller import Poller, PollerConfig
+from bot.notifications.poller import TOUCH_EVERY, Poller, PollerConfig
 from bot.notifications.schedule import DueAccount, PollSchedule
 from bot.sandbox.records import Exchange, Partner, Payout
 from bot.sandbox.state import FaultRule
@@ -500,3 +500,124 @@ async def test_polling_goes_on_when_the_wall_clock_jumps_back(
     await wait_until(enqueued)
     stopping.set()
     await asyncio.wait_for(task, 3)
+
+
+async def poll_saved(poller: Poller, schedule: PollSchedule, clock: Clock) -> PollResult:
+    """One poll written through the poller (which then remembers what it saw), a poll later."""
+    result = await poller.poll(await due_one(schedule))
+    await poller.save([result])
+    clock.offset += 1.0  # one interval
+    return result
+
+
+def asked(exchanger: Exchanger) -> list[str]:
+    methods = [str(r["method"]) for r in exchanger.state.requests]
+    exchanger.state.requests.clear()
+    return methods
+
+
+async def test_nothing_changed_is_neither_detected_nor_written(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+) -> None:
+    open_exchange = add_exchange(exchanger, partner, age=DAY, exchange_success=1)
+    poller = make_poller(payouts_every=100, info_every=100)
+    await poll_saved(poller, schedule, clock)  # baseline
+    await poll_saved(poller, schedule, clock)  # the window moved: full work once more
+    written = "SELECT next_poll_at, last_success_at FROM accounts"
+    before = tuple(await db.fetch_one(written) or ())
+    asked(exchanger)
+    quiet = [await poll_saved(poller, schedule, clock) for _ in range(3)]
+    assert all(r.unchanged for r in quiet)
+    assert tuple(await db.fetch_one(written) or ()) == before  # nothing written
+    assert asked(exchanger) == ["get_exchanges"] * 3  # no pending payout: exchanges only
+
+    partner.update_exchange(open_exchange, {"accrued": 1}, exchanger.state.now())
+    fresh = add_exchange(exchanger, partner, age=5)
+    changed = await poll_saved(poller, schedule, clock)
+    assert not changed.unchanged
+    assert [kind for kind, _ in await messages(db)] == ["accrued", "new_exchange"]
+    assert (await messages(db))[1][1]["exchange_id"] == fresh.id
+    assert "get_info" in asked(exchanger)  # a change: the balance is read again
+    assert (await poll_saved(poller, schedule, clock)).unchanged
+    assert len(await messages(db)) == 2
+
+
+async def test_an_unchanged_account_is_still_written_now_and_then(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+) -> None:
+    poller = make_poller(payouts_every=100, info_every=100)
+    await poll_saved(poller, schedule, clock)
+    await poll_saved(poller, schedule, clock)
+    results = [await poll_saved(poller, schedule, clock) for _ in range(TOUCH_EVERY + 1)]
+    touched = [r for r in results if not r.unchanged]
+    assert len(touched) == 1 and touched[0].error is None
+    row = await db.fetch_one("SELECT last_success_at FROM accounts")
+    assert row is not None and row[0] == int(touched[0].polled_at)
+
+
+async def test_payouts_are_asked_every_poll_only_while_one_is_pending(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+) -> None:
+    poller = make_poller(payouts_every=3, info_every=100)
+    await poll_saved(poller, schedule, clock)  # baseline: both lists
+    asked(exchanger)
+    payout = add_payout(exchanger, partner, status=0, age=1)  # made in the dashboard
+    polls = [await poll_saved(poller, schedule, clock) for _ in range(3)]
+    assert asked(exchanger).count("get_payouts") == 1  # the slow pace found it
+    assert not polls[-1].unchanged and polls[-1].payouts  # stored as pending
+    for _ in range(3):
+        await poll_saved(poller, schedule, clock)
+    assert asked(exchanger).count("get_payouts") == 3  # pending: every poll
+    partner.update_payout(payout, 1, exchanger.state.now())
+    await poll_saved(poller, schedule, clock)
+    assert [kind for kind, _ in await messages(db)] == ["payout_status"]
+    asked(exchanger)
+    for _ in range(3):
+        await poll_saved(poller, schedule, clock)
+    assert asked(exchanger).count("get_payouts") <= 1  # final: the slow pace again
+
+
+async def test_a_failed_save_is_not_remembered(
+    make_poller: Callable[..., Poller],
+    schedule: PollSchedule,
+    outbox: Outbox,
+    db: Database,
+    exchanger: Exchanger,
+    partner: Partner,
+    account: Account,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exchange = add_exchange(exchanger, partner, age=DAY, exchange_success=1)
+    poller = make_poller(payouts_every=100, info_every=100)
+    await poll_saved(poller, schedule, clock)
+    await poll_saved(poller, schedule, clock)
+    partner.update_exchange(exchange, {"accrued": 1}, exchanger.state.now())
+
+    async def broken(results: Any) -> int:
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "save", broken)
+        await poll_saved(poller, schedule, clock)  # detected, not committed
+    assert await messages(db) == []
+    await poll_saved(poller, schedule, clock)  # the same body: detected again, not skipped
+    assert [kind for kind, _ in await messages(db)] == ["accrued"]
