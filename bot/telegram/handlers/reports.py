@@ -79,8 +79,8 @@ async def _command(
     else:
         chosen = _remembered(linked, view, await recall(state))
     if chosen is False:
-        markup = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
-        await message.answer(t("accounts.pick"), reply_markup=markup)
+        picker = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
+        await message.answer(t("accounts.pick"), reply_markup=picker)
         return
     who = chosen if isinstance(chosen, Account) else None
     data = Page(view=view, account_id=who.id if who else ALL_ACCOUNTS, page=0, period=period)
@@ -101,7 +101,7 @@ async def _render(
     """`render`, plus 🔁 under a list when there are other accounts to choose."""
     text, markup = await render(t, reports, linked, chosen, data)
     if data.view is not View.BALANCE and len(linked) > 1:
-        markup = keyboards.with_pick_again(markup, data.view, data.period, t)
+        return text, keyboards.with_pick_again(markup, data.view, data.period, t)
     return text, markup
 
 
