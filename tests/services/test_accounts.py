@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -49,6 +50,18 @@ async def test_the_site_that_accepts_the_key_is_chosen(account_repo: AccountRepo
     assert result.info is not None and str(result.info.balance) == "12.50"
     again = await accounts.link(1, 7, KEY)
     assert again.status is LinkStatus.ALREADY_LINKED
+
+
+async def test_two_links_of_one_key_at_once_say_already_linked(
+    account_repo: AccountRepo,
+) -> None:
+    accounts = service(account_repo, {"a.example": INFO})
+    first, second = await asyncio.gather(accounts.link(1, 7, KEY), accounts.link(1, 8, KEY))
+    statuses = sorted(r.status.name for r in (first, second))
+    assert statuses == ["ALREADY_LINKED", "LINKED"]
+    assert first.account is not None and second.account is not None
+    assert first.account.id == second.account.id
+    assert len(await accounts.accounts(1)) == 1
 
 
 async def test_rejected_everywhere(account_repo: AccountRepo) -> None:
