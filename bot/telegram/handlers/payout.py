@@ -103,7 +103,7 @@ async def method_handler(
         return await _not_active(query, t)
     await state.update_data(method_id=callback_data.method_id)
     await state.set_state(PayoutDialog.waiting_wallet)
-    last = await payouts.last_wallet(callback_data.account_id, callback_data.method_id)
+    last = await payouts.last_wallet(_chat(query), *_ids(callback_data))
     await show(query, *payout_views.ask_wallet(t, *_ids(callback_data), title, last))
     await query.answer()
     if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
@@ -140,7 +140,7 @@ async def last_wallet_handler(
 ) -> None:  # fmt: skip
     data, ids = await state.get_data(), _ids(callback_data)
     own = (data.get("account_id"), data.get("method_id")) == ids
-    wallet = await payouts.last_wallet(*ids) if own else None
+    wallet = await payouts.last_wallet(_chat(query), *ids) if own else None
     if wallet is None:
         return await _not_active(query, t)
     offer = await payouts.prepare(_chat(query), query.from_user.id, *ids, wallet)

@@ -33,6 +33,7 @@ WITH_ALL = frozenset({View.BALANCE, View.PAYOUTS, View.EXCHANGES})
 async def render(
     t: Translator,
     reports: ReportService,
+    chat_id: int,
     linked: list[Account],
     chosen: Account | None,
     data: Page,
@@ -40,8 +41,8 @@ async def render(
     """One place that maps a view to its service calls and presenter; `chosen` None: all."""
     if data.view is View.BALANCE:
         if chosen is None:
-            return views.overview(t, await reports.overview(linked), data.page)
-        info = await reports.balance(chosen.id)
+            return views.overview(t, await reports.overview(chat_id, linked), data.page)
+        info = await reports.balance(chat_id, chosen.id)
         markup = keyboards.balance_details(chosen, info.can_request_payout, len(linked) > 1, t)
         return views.balance(t, chosen, info), markup
     period = Period.parse(data.period, DEFAULT_PERIOD[data.view]) or DEFAULT_PERIOD[data.view]
@@ -49,13 +50,17 @@ async def render(
     listing = views.Listing(chosen, period, period.window(now, data.until), now)
     if data.view is View.CLICKS:
         assert chosen is not None  # no "all" for clicks
-        return views.clicks(t, listing, await reports.clicks(chosen.id, listing.window))
+        return views.clicks(t, listing, await reports.clicks(chat_id, chosen.id, listing.window))
     owners = [chosen] if chosen else linked
     labels: list[Account | None] = [None] if chosen else list(linked)  # whose each item is
     if data.view is View.PAYOUTS:
-        found = await asyncio.gather(*(reports.payouts(a.id, listing.window) for a in owners))
+        found = await asyncio.gather(
+            *(reports.payouts(chat_id, a.id, listing.window) for a in owners)
+        )
         return views.payouts(t, listing, list(zip(labels, found, strict=True)), data.page)
-    lists = await asyncio.gather(*(reports.exchanges(a.id, listing.window) for a in owners))
+    lists = await asyncio.gather(
+        *(reports.exchanges(chat_id, a.id, listing.window) for a in owners)
+    )
     return views.exchanges(t, listing, list(zip(labels, lists, strict=True)), data.page)
 
 
@@ -84,7 +89,7 @@ async def _command(
         return
     who = chosen if isinstance(chosen, Account) else None
     data = Page(view=view, account_id=who.id if who else ALL_ACCOUNTS, page=0, period=period)
-    text, markup = await _render(t, reports, linked, who, data)
+    text, markup = await _render(t, reports, message.chat.id, linked, who, data)
     await message.answer(text, reply_markup=markup)
 
 
@@ -96,10 +101,11 @@ def _remembered(linked: list[Account], view: View, choice: int | None) -> Accoun
 
 
 async def _render(
-    t: Translator, reports: ReportService, linked: list[Account], chosen: Account | None, data: Page
-) -> views.Rendered:
+    t: Translator, reports: ReportService, chat_id: int, linked: list[Account],
+    chosen: Account | None, data: Page,
+) -> views.Rendered:  # fmt: skip
     """`render`, plus 🔁 under a list when there are other accounts to choose."""
-    text, markup = await render(t, reports, linked, chosen, data)
+    text, markup = await render(t, reports, chat_id, linked, chosen, data)
     if data.view is not View.BALANCE and len(linked) > 1:
         return text, keyboards.with_pick_again(markup, data.view, data.period, t)
     return text, markup
@@ -215,7 +221,7 @@ async def _show_page(
         if chosen is None:
             await query.answer(t("accounts.gone"), show_alert=True)
             return False
-    text, markup = await _render(t, reports, linked, chosen, data)
+    text, markup = await _render(t, reports, chat_id, linked, chosen, data)
     await show(query, text, markup)
     await query.answer()
     return True

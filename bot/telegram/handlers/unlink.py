@@ -33,10 +33,7 @@ async def unlink_handler(message: Message, t: Translator, accounts: AccountServi
 async def unlink_pick_handler(
     query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
 ) -> None:
-    account = await accounts.account(_chat_id(query), callback_data.account_id)
-    if account is None:
-        await query.answer(t("accounts.gone"), show_alert=True)
-        return
+    account = await accounts.account(_chat_id(query), callback_data.account_id)  # or gone
     text = t("unlink.confirm", account=keyboards.account_label(account))
     await show(query, text, keyboards.unlink_confirm(account.id, t))
     await query.answer()
