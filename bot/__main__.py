@@ -44,6 +44,7 @@ from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
 from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
+from bot.telegram.middlewares.callback_answer import AnswerAfterHandler
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.middlewares.i18n import I18nMiddleware
@@ -149,7 +150,8 @@ def make_dispatcher(
     dp.update.outer_middleware(HandlerScope())  # replies hit by a 429 are sent again
     dp.update.outer_middleware(ContextMiddleware(chats))
     dp.update.outer_middleware(I18nMiddleware())  # after the chat row: its language wins
-    # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
+    # Inner middlewares run in this order: delete a key first, then admins only, then throttle;
+    # then (for a handler that runs) the press is answered after it.
     # Edited messages too: a key can arrive by editing a message (issue 11).
     secret_input = SecretInputMiddleware()
     dp.message.middleware(secret_input)
@@ -161,6 +163,8 @@ def make_dispatcher(
     for observer in (dp.message, dp.edited_message, dp.callback_query):
         observer.middleware(chat_admin)
         observer.middleware(throttling)
+        if observer is dp.callback_query:
+            observer.middleware(AnswerAfterHandler())
     dp.include_routers(*get_routers())
     dp.startup.register(set_commands)
     return dp

@@ -13,7 +13,8 @@ import asyncio
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
@@ -178,6 +179,7 @@ async def _period_command(
 async def account_picked_handler(
     query: CallbackQuery,
     callback_data: AccountPick,
+    event_chat: Chat,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
@@ -189,7 +191,8 @@ async def account_picked_handler(
         page=0,
         period=callback_data.period,
     )
-    if await _show_page(query, data, t, accounts, reports) and data.view is not View.BALANCE:
+    await _show_page(query, event_chat.id, data, t, accounts, reports)
+    if data.view is not View.BALANCE:  # shown: never a forged or unlinked id
         await remember(state, data.account_id)
 
 
@@ -197,48 +200,43 @@ async def account_picked_handler(
 async def page_handler(
     query: CallbackQuery,
     callback_data: Page,
+    event_chat: Chat,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
 ) -> None:
-    await _show_page(query, callback_data, t, accounts, reports)
+    await _show_page(query, event_chat.id, callback_data, t, accounts, reports)
 
 
 async def _show_page(
     query: CallbackQuery,
+    chat_id: int,
     data: Page,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
-) -> bool:
-    """Shows the page; False when the account is not (or no longer) this chat's."""
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+) -> None:
+    """Shows the page; AccountGone when the account is not (or no longer) this chat's."""
     linked = await accounts.accounts(chat_id)
     if data.account_id == ALL_ACCOUNTS and data.view in WITH_ALL and linked:
         chosen = None
     else:  # unlinked meanwhile, or forged data for another chat's account
-        chosen = next((a for a in linked if a.id == data.account_id), None)
-        if chosen is None:
-            await query.answer(t("accounts.gone"), show_alert=True)
-            return False
+        chosen = await accounts.account(chat_id, data.account_id)
     text, markup = await _render(t, reports, chat_id, linked, chosen, data)
     await show(query, text, markup)
-    await query.answer()
-    return True
 
 
 @router.callback_query(PickAgain.filter())
 async def pick_again_handler(
-    query: CallbackQuery, callback_data: PickAgain, t: Translator, accounts: AccountService
-) -> None:
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    linked = await accounts.accounts(chat_id)
+    query: CallbackQuery, callback_data: PickAgain, event_chat: Chat, t: Translator,
+    accounts: AccountService, callback_answer: CallbackAnswer,
+) -> None:  # fmt: skip
+    linked = await accounts.accounts(event_chat.id)
     view = callback_data.view
     if len(linked) < 2:
-        await query.answer(t("accounts.gone"), show_alert=True)
+        callback_answer.text, callback_answer.show_alert = t("accounts.gone"), True
         return
     markup = keyboards.pick_account(
         linked, view, t, callback_data.period, with_all=view in WITH_ALL
     )
     await show(query, t("accounts.pick"), markup)
-    await query.answer()
