@@ -23,8 +23,10 @@ run: $(STAMP)
 test: lint
 	$(VENV)/bin/python -m pytest
 
+# ruff for style and likely bugs; mypy (strict, on bot/: see [tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/mypy
 
 # Every dependency, direct and indirect, pinned with hashes, with the build backend
 # (setuptools) too: the runtime set for the Docker image, the development set for .venv.

@@ -44,6 +44,7 @@ from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
 from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.handlers import get_routers
+from bot.telegram.middlewares.callback_answer import AnswerAfterHandler
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
 from bot.telegram.middlewares.i18n import I18nMiddleware
@@ -51,6 +52,7 @@ from bot.telegram.middlewares.inflight import InFlightMiddleware
 from bot.telegram.middlewares.reply_retry import HandlerScope, ReplyRetryMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.middlewares.typing import TypingMiddleware
 from bot.telegram.payout_delivery import announcer
 
 log = logging.getLogger("bot")
@@ -149,7 +151,8 @@ def make_dispatcher(
     dp.update.outer_middleware(HandlerScope())  # replies hit by a 429 are sent again
     dp.update.outer_middleware(ContextMiddleware(chats))
     dp.update.outer_middleware(I18nMiddleware())  # after the chat row: its language wins
-    # Inner middlewares run in this order: delete a key first, then admins only, then throttle.
+    # Inner middlewares run in this order: delete a key first, then admins only, then throttle;
+    # then (for a handler that runs) the press is answered after it, with "typing…" meanwhile.
     # Edited messages too: a key can arrive by editing a message (issue 11).
     secret_input = SecretInputMiddleware()
     dp.message.middleware(secret_input)
@@ -158,9 +161,13 @@ def make_dispatcher(
     throttling = ThrottlingMiddleware(
         settings.throttle_seconds, settings.throttle_burst, settings.throttle_max_delay
     )
+    typing = TypingMiddleware()
     for observer in (dp.message, dp.edited_message, dp.callback_query):
         observer.middleware(chat_admin)
         observer.middleware(throttling)
+        if observer is dp.callback_query:
+            observer.middleware(AnswerAfterHandler())
+        observer.middleware(typing)
     dp.include_routers(*get_routers())
     dp.startup.register(set_commands)
     return dp

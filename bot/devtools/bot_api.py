@@ -206,10 +206,10 @@ class FakeBotApi(BotApiControl):
         if fault is not None and not fault.after:
             if fault.drop:
                 return _drop(request)
-            error = ApiError(
+            injected = ApiError(
                 fault.status, fault.description, retry_after=fault.retry_after, violation=False
             )
-            return self._error(method, error, raw)
+            return self._error(method, injected, raw)
         try:
             result = await self._methods.call(method, check_params(method, raw))
         except ApiError as error:

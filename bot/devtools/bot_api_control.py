@@ -255,7 +255,9 @@ class BotApiControl:
     def deleted_messages(self, chat_id: int) -> list[FakeMessage]:
         return [m for m in self.messages(chat_id) if m.deleted]
 
-    def commands(self, scope_type: str = "default", language_code: str = "") -> list[dict]:
+    def commands(
+        self, scope_type: str = "default", language_code: str = ""
+    ) -> list[dict[str, Any]]:
         """The command list set with setMyCommands for a chat-independent scope."""
         return self.state.commands.get((scope_type, language_code), [])
 

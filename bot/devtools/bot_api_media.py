@@ -12,6 +12,8 @@ from bot.devtools.bot_api_models import FakeChat, FakeMessage
 from bot.devtools.bot_api_validation import bad_request, read_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.devtools.bot_api_state import BotApiState
 
 MAX_CAPTION_UTF16 = 1024
@@ -24,6 +26,10 @@ class MediaMethods:
 
     state: BotApiState
     issued_files: dict[str, dict[str, Any]]
+    # Provided by BotApiMethods:
+    _writable_chat: Callable[[Any], FakeChat]
+    _reply_target: Callable[[FakeChat, dict[str, Any]], FakeMessage | None]
+    _throttle: Callable[[FakeChat], None]
 
     def send_photo(self, values: dict[str, Any]) -> dict[str, Any]:
         return self._send_media(values, "photo")
@@ -39,9 +45,9 @@ class MediaMethods:
         markup = values.get("reply_markup")
         if markup is not None:
             check_reply_markup(markup)
-        chat: FakeChat = self._writable_chat(values.get("chat_id"))  # type: ignore[attr-defined]
-        reply_to = self._reply_target(chat, values)  # type: ignore[attr-defined]
-        self._throttle(chat)  # type: ignore[attr-defined]
+        chat = self._writable_chat(values.get("chat_id"))
+        reply_to = self._reply_target(chat, values)
+        self._throttle(chat)
         message = FakeMessage(
             chat=chat,
             message_id=self.state.new_message_id(chat),

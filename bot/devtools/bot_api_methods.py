@@ -165,7 +165,9 @@ class BotApiMethods(MediaMethods):
         self._throttle(message.chat)
         return self._edited(message, new_markup, values)
 
-    def _edited(self, message: FakeMessage, markup: Any, values: dict[str, Any]) -> Any:
+    def _edited(
+        self, message: FakeMessage, markup: Any, values: dict[str, Any]
+    ) -> dict[str, Any]:
         message.reply_markup = markup
         message.edit_date = int(time.time())
         message.params = values
@@ -320,11 +322,11 @@ class BotApiMethods(MediaMethods):
     def _throttle(self, chat: FakeChat) -> None:
         floods = self.state.floods.get(chat.id)
         if floods:  # an injected per-chat flood (FakeBotApi.flood_chat)
-            retry_after = floods.popleft()
+            flood = floods.popleft()
             raise ApiError(
                 429,
-                f"Too Many Requests: retry after {retry_after}",
-                retry_after=retry_after,
+                f"Too Many Requests: retry after {flood}",
+                retry_after=flood,
                 violation=False,
             )
         retry_after = self.limiter.acquire(chat.id, chat.is_group)

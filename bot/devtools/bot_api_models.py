@@ -149,7 +149,7 @@ class FakeMessage:
         data = self.button(text).get("callback_data")
         if data is None:
             raise AssertionError(f"button {text!r} of message {self.message_id} has no callback")
-        return data
+        return str(data)
 
     def to_api(self, *, with_reply: bool = True) -> dict[str, Any]:
         """The Message object Telegram returns."""

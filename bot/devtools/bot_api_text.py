@@ -181,14 +181,12 @@ class _HtmlParser:
     def _add_entity(self, tag: _OpenTag, length: int) -> None:
         entity: dict[str, Any] = {"offset": tag.utf16_offset, "length": length}
         last = self.entities[-1] if self.entities else None
-        same_span = last is not None and (last["offset"], last["length"]) == (
-            tag.utf16_offset,
-            length,
-        )
-        if tag.name == "pre" and same_span and last["type"] == "code" and last.get("_language"):
+        if last is not None and (last["offset"], last["length"]) != (tag.utf16_offset, length):
+            last = None  # only an entity over the same span merges with this one
+        if tag.name == "pre" and last and last["type"] == "code" and last.get("_language"):
             last.update(type="pre", language=last.pop("_language"))
             return
-        if tag.name == "code" and same_span and last["type"] == "pre" and tag.argument:
+        if tag.name == "code" and last and last["type"] == "pre" and tag.argument:
             last["language"] = tag.argument
             return
         if tag.name in _SIMPLE_TYPES:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, TypeVar
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -21,6 +23,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+_T = TypeVar("_T")
 
 INSTALL_HINT = (
     "headless Chromium is needed: apt-get update && apt-get install -y chromium chromium-driver"
@@ -71,13 +75,18 @@ class PlaygroundPage:
     def __init__(self, driver: WebDriver, url: str, timeout: float = 30.0) -> None:
         self.driver, self.url, self.timeout = driver, url, timeout
 
-    def wait(self, condition: object, what: str, timeout: float | None = None) -> object:
+    def wait(
+        self,
+        condition: Callable[[WebDriver], _T | Literal[False]],
+        what: str,
+        timeout: float | None = None,
+    ) -> _T:
         try:
             return WebDriverWait(
                 self.driver,
                 timeout or self.timeout,
                 ignored_exceptions=(StaleElementReferenceException,),
-            ).until(condition)  # type: ignore[arg-type]
+            ).until(condition)
         except TimeoutException:
             raise AssertionError(f"timed out waiting for {what}\n{self.transcript()}") from None
 
@@ -103,11 +112,11 @@ class PlaygroundPage:
     ) -> WebElement:
         """The newest bot message containing ``fragment``, once more than ``more_than`` do."""
 
-        def found(_: WebDriver) -> WebElement | bool:
+        def found(_: WebDriver) -> WebElement | Literal[False]:
             matching = [m for m in self.messages() if fragment in m.text]
             return matching[-1] if len(matching) > more_than else False
 
-        return self.wait(found, f"a bot message containing {fragment!r}", timeout)  # type: ignore[return-value]
+        return self.wait(found, f"a bot message containing {fragment!r}", timeout)
 
     def send(self, text: str) -> None:
         box = self.driver.find_element(By.ID, "input")
@@ -123,7 +132,7 @@ class PlaygroundPage:
     def press(self, label: str) -> None:
         """Clicks the newest inline button whose label contains ``label``."""
 
-        def button(_: WebDriver) -> WebElement | bool:
+        def button(_: WebDriver) -> WebElement | Literal[False]:
             buttons = [
                 b
                 for m in self.messages()
@@ -133,7 +142,7 @@ class PlaygroundPage:
             return buttons[-1] if buttons else False
 
         found = self.wait(button, f"a button {label!r}")
-        found.click()  # type: ignore[attr-defined]
+        found.click()
 
     def wait_gone(self, fragment: str, *, from_bot: bool = False) -> None:
         self.wait(
@@ -147,7 +156,7 @@ class PlaygroundPage:
             lambda d: d.find_elements(By.CSS_SELECTOR, "#menu button b") or False,
             "the command menu",
         )
-        names = [item.text for item in items]  # type: ignore[attr-defined]
+        names = [item.text for item in items]
         self.driver.find_element(By.ID, "menu-button").click()
         return names
 

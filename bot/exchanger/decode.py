@@ -144,10 +144,9 @@ def _words(text: str) -> str:
 
 
 def _unwrap(value: object, secret: str) -> object:
-    is_envelope = isinstance(value, dict) and (
+    if not isinstance(value, dict) or not (
         "error" in value or "error_text" in value or set(value) == {"data"}
-    )
-    if not is_envelope:
+    ):
         return value
     if "data" in value:
         data = value["data"]
@@ -272,7 +271,9 @@ def _item(model: type[T], key: object, item: object, index: int) -> T | None:
 
 def _build(model: type[T], obj: Mapping[str, object]) -> T:
     values: dict[str, object] = {}
-    for name, keys, convert, default in _plan(model):
+    # A class is hashable, but mypy matches a class object against `Hashable` through the
+    # instance's `__hash__` and refuses it (python/mypy#11470).
+    for name, keys, convert, default in _plan(model):  # type: ignore[arg-type]
         raw = next((obj[k] for k in keys if obj.get(k) is not None), None)
         try:
             if raw is None and default is MISSING:
@@ -312,7 +313,8 @@ def _to_decimal(value: object, max_exponent: int = 18) -> Decimal:
         number = _decimal_from_text(value)
     else:
         raise _Unusable
-    if not number.is_finite() or number.as_tuple().exponent < -30:
+    exponent = number.as_tuple().exponent  # an int for every finite number
+    if not number.is_finite() or not isinstance(exponent, int) or exponent < -30:
         raise _Unusable
     if number.adjusted() > max_exponent:
         raise _Unusable

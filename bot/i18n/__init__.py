@@ -136,7 +136,7 @@ def words(key: str) -> frozenset[str]:
 def language_for(chat_language: str | None, user_language_code: str | None) -> str:
     """The chat's chosen language wins; else the user's Telegram language; else English."""
     if chat_language in LANGUAGES:
-        return chat_language  # type: ignore[return-value]
+        return chat_language
     code = (user_language_code or "").split("-")[0].lower()
     if code in LANGUAGES:
         return code

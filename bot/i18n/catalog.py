@@ -76,7 +76,7 @@ def load_language(directory: Path) -> Language:
         resource = parser.parse(path.read_text(encoding="utf-8"))
         for entry in resource.body:
             if isinstance(entry, ast.Junk):
-                raise CatalogError(f"{path}: cannot parse {entry.content.strip()[:80]!r}")
+                raise CatalogError(f"{path}: cannot parse {(entry.content or '').strip()[:80]!r}")
             if isinstance(entry, ast.Message):
                 if entry.id.name in messages:
                     raise CatalogError(f"{path}: {entry.id.name} is defined twice")

@@ -147,7 +147,7 @@ class SiteHealth:
 def backoff(failures: int, interval: float, cap: float, rng: random.Random) -> float:
     """Seconds before the next try after `failures` (≥ 1) consecutive failures: exponential
     with "equal jitter", so that accounts failing together do not retry together."""
-    delay = min(interval * 2 ** min(failures, 30), cap)
+    delay = min(interval * 2.0 ** min(failures, 30), cap)
     return delay / 2 + rng.uniform(0, delay / 2)
 
 

@@ -171,7 +171,7 @@ class Control:
         partner, body = self._partner(request), await _body(request)
         moment = int(str(body.get("time", self.state.now())))
         method_id = partner.methods[0].id if partner.methods else 1
-        defaults = {"method_id": method_id, "time": moment, "edit_date": moment}
+        defaults: dict[str, object] = {"method_id": method_id, "time": moment, "edit_date": moment}
         defaults |= {"account": "", "pay_amount": "0.00"}
         payout = _build(Payout, body, self.state.next_id("payout"), **defaults)
         partner.payouts[payout.id] = payout

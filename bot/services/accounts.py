@@ -15,6 +15,7 @@ from bot.exchanger.errors import (
     MalformedResponse,
     RequestRefused,
 )
+from bot.services.access import AccountGone, owned
 from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo, AlreadyLinked
 
@@ -103,12 +104,17 @@ class AccountService:
     async def accounts(self, chat_id: int) -> list[Account]:
         return await self._repo.for_chat(chat_id)
 
-    async def account(self, chat_id: int, account_id: int) -> Account | None:
-        """The account, only if it belongs to this chat (callback data can be forged)."""
-        account = await self._repo.get(account_id)
-        return account if account and account.chat_id == chat_id else None
+    async def account(self, chat_id: int, account_id: int) -> Account:
+        """The account; AccountGone unless it is linked in this chat (ids can be forged)."""
+        return await owned(self._repo, chat_id, account_id)
 
     async def unlink(self, chat_id: int, account_id: int) -> bool:
+        """Whether it went; False when it is not (or no longer) linked in this chat. The
+        DELETE itself is conditional on the chat: unlinked in between, nothing happens."""
+        try:
+            await owned(self._repo, chat_id, account_id)
+        except AccountGone:
+            return False
         deleted = await self._repo.delete(chat_id, account_id)
         if deleted:
             self._cache.forget(account_id)

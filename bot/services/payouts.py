@@ -34,6 +34,7 @@ from bot.exchanger.errors import (
     OutcomeUnknown,
     RequestRefused,
 )
+from bot.services.access import AccountGone, owned
 from bot.services.payout_checks import PayoutChecks
 from bot.services.payout_models import (
     Offer,
@@ -86,7 +87,10 @@ class PayoutService:
             return Offer(status)
         return offer(account, await self._api.get_info(creds))
 
-    async def last_wallet(self, account_id: int, method_id: int) -> str | None:
+    async def last_wallet(self, chat_id: int, account_id: int, method_id: int) -> str | None:
+        """The wallet last used for this method; AccountGone unless the account is this
+        chat's (a wallet is shown to nobody else)."""
+        await owned(self._accounts, chat_id, account_id)
         return await self._repo.last_wallet(account_id, method_id)
 
     async def prepare(
@@ -204,9 +208,14 @@ class PayoutService:
     async def _owned(
         self, chat_id: int, user_id: int, account_id: int
     ) -> tuple[Account | None, Step]:
-        account = await self._accounts.get(account_id)
+        """The chat check of every service (`access.owned`), then: only whoever linked the
+        account may request its payout."""
+        try:
+            account = await owned(self._accounts, chat_id, account_id)
+        except AccountGone:
+            return None, Step.GONE
         owner = await self._repo.account_owner(account_id)
-        if account is None or owner is None or owner[0] != chat_id:
+        if owner is None or owner[0] != chat_id:  # unlinked in between
             return None, Step.GONE
         return (account, Step.OK) if owner[1] == user_id else (None, Step.NOT_OWNER)
 

@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 _T = TypeVar("_T")
 Key = tuple[int, str, tuple[Hashable, ...]]
@@ -62,10 +62,10 @@ class ReadCache:
         """The cached value, the result of a read already running, or a new read."""
         cached = self.peek(key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cast(_T, cached)  # one cache holds every read's type: the key tells which
         running = self._pending.get(key)
         if running is not None:
-            return await asyncio.shield(running)  # type: ignore[no-any-return]
+            return await asyncio.shield(running)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:

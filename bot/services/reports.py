@@ -6,7 +6,8 @@ the client accepts in one answer. Exchanges and payouts are listed by when they 
 the API filters them by their LAST CHANGE (see the reference): an exchange made in a window
 may have changed after it. So they are read from the window's start up to now (`end_time`
 unset) and filtered by creation time here; clicks never change and are read for the window
-only. Every exchanger read goes through the short `ReadCache`.
+only. Every exchanger read goes through the short `ReadCache`, after the ownership check
+(`access.owned`): a cached answer is never served to another chat.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TypeVar
 from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInfo, Payout
 from bot.exchanger.errors import ExchangerError
 from bot.i18n import words
+from bot.services.access import AccountGone, owned
 from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo
 
@@ -112,10 +114,6 @@ class Overview:
         return {"USD": total} if any(b.info for b in self.balances) else {}
 
 
-class AccountGone(Exception):
-    """The account was unlinked meanwhile (e.g. a stale button)."""
-
-
 class ReportService:
     def __init__(
         self,
@@ -136,21 +134,24 @@ class ReportService:
         return creds
 
     async def _read(
-        self, account_id: int, method: str, params: tuple[int | None, ...],
+        self, chat_id: int, account_id: int, method: str, params: tuple[int | None, ...],
         call: Callable[[Credentials], Awaitable[_T]],
     ) -> _T:  # fmt: skip
+        await owned(self._repo, chat_id, account_id)
+
         async def fetch() -> _T:
             return await call(await self._creds(account_id))
 
         return await self._cache.get(ReadCache.key(account_id, method, *params), fetch)
 
-    async def balance(self, account_id: int) -> PartnerInfo:
-        return await self._read(account_id, "get_info", (), self._api.get_info)
+    async def balance(self, chat_id: int, account_id: int) -> PartnerInfo:
+        return await self._read(chat_id, account_id, "get_info", (), self._api.get_info)
 
-    async def overview(self, accounts: Sequence[Account]) -> Overview:
-        """Every account's balance at once; one failing site does not hide the others."""
+    async def overview(self, chat_id: int, accounts: Sequence[Account]) -> Overview:
+        """Every account's balance at once; one failing site does not hide the others. An
+        account that is not (or no longer) this chat's is left out."""
         answers = await asyncio.gather(
-            *(self.balance(a.id) for a in accounts), return_exceptions=True
+            *(self.balance(chat_id, a.id) for a in accounts), return_exceptions=True
         )
         balances = []
         for account, answer in zip(accounts, answers, strict=True):
@@ -162,13 +163,13 @@ class ReportService:
                 raise answer
         return Overview(balances)
 
-    async def payouts(self, account_id: int, window: Window) -> PayoutsView:
+    async def payouts(self, chat_id: int, account_id: int, window: Window) -> PayoutsView:
         payouts, info = await asyncio.gather(
             self._read(
-                account_id, "get_payouts", (window.start, None),
+                chat_id, account_id, "get_payouts", (window.start, None),
                 lambda c: self._api.get_payouts(c, start_time=window.start),
             ),
-            self.balance(account_id),
+            self.balance(chat_id, account_id),
             return_exceptions=True,
         )  # fmt: skip
         if isinstance(payouts, BaseException):
@@ -182,16 +183,18 @@ class ReportService:
             titles = {method.id: method.title for method in info.methods}
         return PayoutsView([p for p in payouts if window.holds(p.time)], titles)
 
-    async def exchanges(self, account_id: int, window: Window) -> list[Exchange]:
+    async def exchanges(self, chat_id: int, account_id: int, window: Window) -> list[Exchange]:
         exchanges = await self._read(
-            account_id, "get_exchanges", (window.start, None),
+            chat_id, account_id, "get_exchanges", (window.start, None),
             lambda c: self._api.get_exchanges(c, start_time=window.start),
         )  # fmt: skip
         return [e for e in exchanges if window.holds(e.time)]
 
-    async def clicks(self, account_id: int, window: Window, latest: int = 10) -> ClickStats:
+    async def clicks(
+        self, chat_id: int, account_id: int, window: Window, latest: int = 10
+    ) -> ClickStats:
         clicks = await self._read(
-            account_id, "get_links", (window.start, window.end),
+            chat_id, account_id, "get_links", (window.start, window.end),
             lambda c: self._api.get_links(c, start_time=window.start, end_time=window.end),
         )  # fmt: skip
         clicks = [c for c in clicks if window.holds(c.time)]

@@ -29,6 +29,14 @@ class AlreadyLinked(Exception):
 
 
 _COLUMNS = "id, chat_id, site, key_hint, paused, created_at"
+# Insert, or resume the chat's paused account with this key; nothing when it is linked.
+_LINK = (
+    "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint, linked_by,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (chat_id, key_fingerprint) DO UPDATE SET paused = 0, failures = 0,"
+    " next_poll_at = 0, paused_at = NULL, next_check_at = NULL WHERE accounts.paused <> 0"
+    f" RETURNING {_COLUMNS}"
+)
 
 
 def _account(row: aiosqlite.Row) -> Account:
@@ -50,37 +58,29 @@ class AccountRepo:
     async def add(self, chat_id: int, creds: Credentials, linked_by: int) -> Account:
         """Link a key to a chat; raises AlreadyLinked when this chat has it already.
 
-        Relinking a paused account (a rejected key that works again) resumes it."""
+        One statement decides (the UNIQUE (chat_id, key_fingerprint) constraint), so two links
+        of one key at once give one account and one AlreadyLinked. Relinking a paused account
+        (a rejected key that works again) resumes it; a linked one is left alone and no row
+        comes back."""
         fingerprint = self._vault.fingerprint(creds.site, creds.api_key)
-        existing = await self._by_fingerprint(chat_id, fingerprint)
-        if existing and not existing.paused:
-            raise AlreadyLinked(existing)
-        async with self._db.transaction() as conn:
-            if existing:
-                await conn.execute(
-                    "UPDATE accounts SET paused = 0, failures = 0, next_poll_at = 0,"
-                    " paused_at = NULL, next_check_at = NULL WHERE id = ?",
-                    (existing.id,),
-                )
-                account_id = existing.id
-            else:
-                cursor = await conn.execute(
-                    "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
-                    " linked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        chat_id,
-                        creds.site,
-                        self._vault.encrypt(creds.api_key),
-                        fingerprint,
-                        creds.api_key[:4],
-                        linked_by,
-                        int(time.time()),
-                    ),
-                )
-                account_id = int(cursor.lastrowid or 0)
-        account = await self.get(account_id)
-        assert account is not None
-        return account
+        params = (
+            chat_id,
+            creds.site,
+            self._vault.encrypt(creds.api_key),
+            fingerprint,
+            creds.api_key[:4],
+            linked_by,
+            int(time.time()),
+        )
+        for _ in range(2):  # the row in the way may be unlinked before it is read: once more
+            async with self._db.transaction() as conn, conn.execute(_LINK, params) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                return _account(row)
+            existing = await self._by_fingerprint(chat_id, fingerprint)
+            if existing is not None:
+                raise AlreadyLinked(existing)
+        raise RuntimeError("linking a key kept conflicting with a row that then went away")
 
     async def _by_fingerprint(self, chat_id: int, fingerprint: str) -> Account | None:
         row = await self._db.fetch_one(

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+import aiosqlite
+
 from bot.storage.db import Database
 
 
@@ -53,13 +55,13 @@ _DROP_DUPLICATE_ACCOUNTS = (
 _PENDING_OUTBOX = "sent_at IS NULL AND dropped_reason IS NULL"
 
 
-def _chat(row: object) -> Chat:
-    kinds = frozenset(k for k in NotificationKind if row[k.column])  # type: ignore[index]
+def _chat(row: aiosqlite.Row) -> Chat:
+    kinds = frozenset(k for k in NotificationKind if row[k.column])
     return Chat(
-        chat_id=row["chat_id"],  # type: ignore[index]
-        chat_type=row["chat_type"],  # type: ignore[index]
-        language=row["language"],  # type: ignore[index]
-        active=bool(row["active"]),  # type: ignore[index]
+        chat_id=row["chat_id"],
+        chat_type=row["chat_type"],
+        language=row["language"],
+        active=bool(row["active"]),
         notifications=kinds,
     )
 

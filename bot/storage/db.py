@@ -68,7 +68,7 @@ class Database:
                     f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};"
                 )
                 async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
-                    broken = await cursor.fetchall()
+                    broken = list(await cursor.fetchall())
                 if broken:
                     await self._conn.rollback()
                     raise RuntimeError(f"migration {version} broke foreign keys: {broken[:3]}")

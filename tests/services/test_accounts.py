@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 import pytest
 
 from bot.exchanger import OldApiClient
+from bot.services.access import AccountGone
 from bot.services.accounts import AccountService, LinkStatus
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
@@ -49,6 +51,35 @@ async def test_the_site_that_accepts_the_key_is_chosen(account_repo: AccountRepo
     assert result.info is not None and str(result.info.balance) == "12.50"
     again = await accounts.link(1, 7, KEY)
     assert again.status is LinkStatus.ALREADY_LINKED
+
+
+async def test_two_links_of_one_key_at_once_say_already_linked(
+    account_repo: AccountRepo,
+) -> None:
+    accounts = service(account_repo, {"a.example": INFO})
+    first, second = await asyncio.gather(accounts.link(1, 7, KEY), accounts.link(1, 8, KEY))
+    statuses = sorted(r.status.name for r in (first, second))
+    assert statuses == ["ALREADY_LINKED", "LINKED"]
+    assert first.account is not None and second.account is not None
+    assert first.account.id == second.account.id
+    assert len(await accounts.accounts(1)) == 1
+
+
+async def test_another_chats_account_cannot_be_read_or_unlinked(
+    chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    accounts = service(account_repo, {"a.example": INFO})
+    linked = (await accounts.link(1, 7, KEY)).account
+    assert linked is not None
+    await chats.ensure(2, "private")
+    for chat, account_id in ((2, linked.id), (1, linked.id + 100)):
+        with pytest.raises(AccountGone):
+            await accounts.account(chat, account_id)
+        assert not await accounts.unlink(chat, account_id)
+    assert (await accounts.account(1, linked.id)).id == linked.id
+    assert await accounts.unlink(1, linked.id)
+    with pytest.raises(AccountGone):
+        await accounts.account(1, linked.id)
 
 
 async def test_rejected_everywhere(account_repo: AccountRepo) -> None:

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestServer
 from bot.exchanger import Credentials, KeyRejected, OldApiClient
 from bot.sandbox import SandboxState, create_app, seed_demo
 from bot.sandbox.seed import ALICE, BLACKLISTED_ACCOUNT, BOB
+from bot.services.access import AccountGone
 from bot.services.payout_models import Outcome, PayoutTimings, Result, Step, WalletProblem
 from bot.services.payouts import PayoutService
 from bot.storage.accounts import Account, AccountRepo
@@ -146,6 +147,18 @@ async def test_only_the_user_who_linked_the_account_and_only_in_its_chat(world: 
     assert (offer.status, offer.problem) == (Step.INVALID_WALLET, WalletProblem.SPACES)
 
 
+async def test_a_forged_account_id_gets_nothing(world: World) -> None:
+    """Every method taking an account id: another chat's account, and an id nobody has."""
+    await world.service.confirm((await world.confirmation()).token, CHAT, USER)
+    assert await world.service.last_wallet(CHAT, world.account.id, 1) == WALLET
+    for chat, account_id in ((999, world.account.id), (CHAT, world.account.id + 100)):
+        assert (await world.service.options(chat, USER, account_id)).status is Step.GONE
+        offer = await world.service.prepare(chat, USER, account_id, 1, WALLET)
+        assert (offer.status, offer.request) == (Step.GONE, None)
+        with pytest.raises(AccountGone):
+            await world.service.last_wallet(chat, account_id, 1)
+
+
 async def test_happy_path_requests_once_and_remembers_the_wallet(world: World) -> None:
     request = await world.confirmation()
     outcome = await world.service.confirm(request.token, CHAT, USER)
@@ -153,7 +166,7 @@ async def test_happy_path_requests_once_and_remembers_the_wallet(world: World) -
     payouts = (await world.sandbox.control("GET", f"partners/{ALICE}"))["payouts"]
     created = [p for p in payouts if p["id"] == outcome.payout_id]
     assert created[0]["account"] == WALLET and created[0]["pay_amount"] == "56.35"
-    assert await world.service.last_wallet(world.account.id, 1) == WALLET
+    assert await world.service.last_wallet(CHAT, world.account.id, 1) == WALLET
     assert await world.audit() == ["submitting", "sent", "requested"]
     row = await world.db.fetch_one("SELECT * FROM payout_audit WHERE result = 'requested'")
     assert row is not None and row["at"] == pytest.approx(world.clock.now)
@@ -225,7 +238,7 @@ async def test_a_refusal_shows_the_sites_text(world: World) -> None:
     outcome = await world.service.confirm(request.token, CHAT, USER)
     assert outcome.result is Result.REFUSED
     assert outcome.detail == "Error! This account is blacklisted"
-    assert await world.service.last_wallet(world.account.id, 1) is None
+    assert await world.service.last_wallet(CHAT, world.account.id, 1) is None
 
 
 async def test_lost_answer_is_reconciled_to_the_created_payout(world: World) -> None:

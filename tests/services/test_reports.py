@@ -12,6 +12,7 @@ import pytest
 from bot.exchanger import OldApiClient
 from bot.exchanger.errors import ExchangerUnavailable, KeyRejected
 from bot.exchanger.models import Credentials
+from bot.services.access import AccountGone
 from bot.services.accounts import AccountService
 from bot.services.read_cache import ReadCache
 from bot.services.reports import DAY, EARLIEST, Period, ReportService, Window
@@ -100,8 +101,8 @@ async def test_exchanges_made_in_a_window_even_if_they_changed_later(
         (_exchange(3, NOW - 9 * DAY), NOW - 9 * DAY),  # made and last changed last week
         (_exchange(4, NOW - 30 * DAY), NOW - 30 * DAY),  # before both
     ]
-    assert [e.id for e in await reports.exchanges(account.id, week)] == [1]
-    assert [e.id for e in await reports.exchanges(account.id, older)] == [3, 2]
+    assert [e.id for e in await reports.exchanges(1, account.id, week)] == [1]
+    assert [e.id for e in await reports.exchanges(1, account.id, older)] == [3, 2]
     asked = [(p.get("start_time"), p.get("end_time")) for p in site.requests]
     # Never the whole history: always a start; no end, as a later change may be the last one.
     assert asked == [(str(week.start), None), (str(older.start), None)]
@@ -114,14 +115,37 @@ async def test_reads_are_cached_and_a_payout_forgets_them(
     reports, accounts = _services(site, account_repo)
     week = Period.WEEK.window(NOW)
     await accounts.link(1, 7, "good-key")  # seeds get_info
-    await reports.balance(account.id)
-    await reports.payouts(account.id, week)  # titles from the same get_info
-    await reports.exchanges(account.id, week)
-    await reports.exchanges(account.id, week)
+    await reports.balance(1, account.id)
+    await reports.payouts(1, account.id, week)  # titles from the same get_info
+    await reports.exchanges(1, account.id, week)
+    await reports.exchanges(1, account.id, week)
     assert [p["method"] for p in site.requests] == ["get_info", "get_payouts", "get_exchanges"]
     reports.forget(account.id)
-    await reports.balance(account.id)
+    await reports.balance(1, account.id)
     assert [p["method"] for p in site.requests][-1] == "get_info"
+
+
+async def test_a_forged_account_id_is_never_read_not_even_from_the_cache(
+    site: Site, chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    account = await account_repo.add(1, Credentials("https://a.example", "good-key"), 7)
+    await chats.ensure(2, "private")
+    reports, _ = _services(site, account_repo)
+    week = Period.WEEK.window(NOW)
+    await reports.balance(1, account.id)
+    await reports.exchanges(1, account.id, week)  # both cached now
+    asked = len(site.requests)
+    for chat, account_id in ((2, account.id), (1, account.id + 100)):
+        for read in (
+            reports.balance(chat, account_id),
+            reports.payouts(chat, account_id, week),
+            reports.exchanges(chat, account_id, week),
+            reports.clicks(chat, account_id, week),
+        ):
+            with pytest.raises(AccountGone):
+                await read
+    assert (await reports.overview(2, [account])).balances == []
+    assert len(site.requests) == asked
 
 
 async def test_overview_of_every_account_survives_one_failing_site(
@@ -133,7 +157,7 @@ async def test_overview_of_every_account_survives_one_failing_site(
     again = await account_repo.add(1, Credentials("https://b.example", "good-key"), 7)
     site.down.add("down-key")
     reports, _ = _services(site, account_repo)
-    overview = await reports.overview([good, down, rejected, again])
+    overview = await reports.overview(1, [good, down, rejected, again])
     assert [b.account.id for b in overview.balances] == [good.id, down.id, rejected.id, again.id]
     assert isinstance(overview.balances[1].error, ExchangerUnavailable)
     assert isinstance(overview.balances[2].error, KeyRejected)

@@ -1,3 +1,4 @@
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,21 @@ async def test_same_key_twice_in_a_chat_is_refused(
     assert caught.value.account.id == first.id
     other_chat = await account_repo.add(11, Credentials(SITE, KEY), linked_by=8)
     assert other_chat.id != first.id
+
+
+async def test_two_links_of_one_key_at_once_make_one_account(
+    chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    await chats.ensure(10, "private")
+    results = await asyncio.gather(
+        *(account_repo.add(10, Credentials(SITE, KEY), linked_by=7) for _ in range(2)),
+        return_exceptions=True,
+    )
+    linked = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, AlreadyLinked)]
+    assert len(linked) == 1 and len(refused) == 1, results
+    assert refused[0].account.id == linked[0].id
+    assert [a.id for a in await account_repo.for_chat(10)] == [linked[0].id]
 
 
 async def test_relinking_a_paused_account_resumes_it(

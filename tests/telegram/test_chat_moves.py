@@ -9,7 +9,7 @@ import time
 
 import pytest
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import SendMessage
+from aiogram.methods import SendChatAction, SendMessage
 
 from bot.devtools.bot_api_models import FakeChat
 from bot.sandbox.seed import ALICE, BOB
@@ -186,4 +186,10 @@ async def test_retries_are_bounded_and_only_inside_a_handler() -> None:
     session, waits[:] = FloodedSession(failures=1), []
     with pytest.raises(TelegramRetryAfter):
         await middleware(session, None, method)  # type: ignore[arg-type]
+    assert (session.calls, waits) == (1, [])
+    # "typing…" is cosmetic: not retried even inside a handler (the handler would wait).
+    session = FloodedSession(failures=1)
+    typing = SendChatAction(chat_id=1, action="typing")
+    with pytest.raises(TelegramRetryAfter):
+        await _in_handler(lambda: middleware(session, None, typing))  # type: ignore[arg-type]
     assert (session.calls, waits) == (1, [])

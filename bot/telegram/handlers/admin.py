@@ -35,7 +35,7 @@ async def admin_handler(message: Message, t: Translator, admin: AdminService) ->
 
 
 def render(t: Translator, report: AdminReport, now: float) -> str:
-    lines = [
+    lines: list[str] = [
         t("admin.title"),
         t(
             "admin.chats",
@@ -78,7 +78,7 @@ def render(t: Translator, report: AdminReport, now: float) -> str:
 def _site(t: Translator, site: SiteReport, now: float) -> list[str]:
     rate = site.error_rate
     last = site.last_success_at
-    lines = [
+    lines: list[str] = [
         t(
             "admin.site",
             site=site.site,

@@ -16,7 +16,7 @@ from bot.exchanger.errors import (
     RequestRefused,
 )
 from bot.i18n import Render, Translator
-from bot.services.reports import AccountGone
+from bot.services.access import AccountGone
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def _tell(event: ErrorEvent, t: Translator) -> None:
 
 @router.error(ExceptionTypeFilter(ExchangerError, AccountGone))
 async def exchanger_error_handler(event: ErrorEvent, t: Translator) -> None:
-    log.info("Exchanger error shown to the user: %s", type(event.exception).__name__)
+    log.info("Refusal shown to the user: %s", type(event.exception).__name__)
     await _tell(event, t)
 
 

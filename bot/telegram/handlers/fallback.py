@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 
@@ -16,5 +17,7 @@ async def unknown_message_handler(message: Message, t: Translator) -> None:
 
 
 @router.callback_query()
-async def stale_button_handler(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("fallback.stale_button"), show_alert=True)
+async def stale_button_handler(
+    query: CallbackQuery, t: Translator, callback_answer: CallbackAnswer
+) -> None:
+    callback_answer.text, callback_answer.show_alert = t("fallback.stale_button"), True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
 
 from bot.i18n import Translator
 from bot.storage.chats import ChatRepo
@@ -23,10 +23,9 @@ async def language_handler(message: Message, t: Translator) -> None:
 
 @router.callback_query(Language.filter(), flags=CHAT_ADMIN)
 async def language_chosen_handler(
-    query: CallbackQuery, callback_data: Language, chats: ChatRepo
+    query: CallbackQuery, callback_data: Language, event_chat: Chat | None, chats: ChatRepo
 ) -> None:
     t = Translator(callback_data.code)
-    if query.message is not None:
-        await chats.set_language(query.message.chat.id, t.language)
+    if event_chat is not None:
+        await chats.set_language(event_chat.id, t.language)
     await show(query, t("language.set"))
-    await query.answer()

@@ -14,7 +14,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import ForceReply, Message
+from aiogram.types import ForceReply, Message, User
 
 from bot.i18n import Html, Translator
 from bot.services.accounts import AccountService, LinkResult, LinkStatus
@@ -52,11 +52,12 @@ async def waiting_recently(message: Message, state: FSMContext) -> bool:
 async def link_with_key_handler(
     message: Message,
     command: CommandObject,
+    event_from_user: User,
     t: Translator,
     accounts: AccountService,
     secret: SecretMessage,
 ) -> None:
-    await _link(message, command.args or "", t, accounts, secret)
+    await _link(message, event_from_user, command.args or "", t, accounts, secret)
 
 
 @router.message(Command("link"), flags=CHAT_ADMIN)
@@ -77,22 +78,22 @@ async def link_ask_handler(message: Message, t: Translator, state: FSMContext) -
 )
 async def link_key_message_handler(
     message: Message,
+    event_from_user: User,
     t: Translator,
     accounts: AccountService,
     state: FSMContext,
     secret: SecretMessage,
 ) -> None:
     await state.clear()
-    await _link(message, message.text or "", t, accounts, secret)
+    await _link(message, event_from_user, message.text or "", t, accounts, secret)
 
 
 async def _link(
-    message: Message, key: str, t: Translator, accounts: AccountService, secret: SecretMessage
-) -> None:
+    message: Message, user: User, key: str, t: Translator, accounts: AccountService,
+    secret: SecretMessage,
+) -> None:  # fmt: skip
     """The key message is already deleted (SecretInputMiddleware); `secret` tells how it went."""
-    result = await accounts.link(
-        message.chat.id, message.from_user.id if message.from_user else 0, key
-    )
+    result = await accounts.link(message.chat.id, user.id, key)
     await message.answer(f"{_outcome(t, result)}\n\n{secret.note(t)}")
 
 

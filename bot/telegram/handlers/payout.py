@@ -16,7 +16,8 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message, User
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
@@ -48,26 +49,14 @@ class PayoutDialog(StatesGroup):
     confirming = State()
 
 
-class Press:
-    """Answers a button press exactly once (Telegram refuses a second answer)."""
-
-    def __init__(self, query: CallbackQuery) -> None:
-        self.query, self.answered = query, False
-
-    async def answer(self, text: str | None = None, alert: bool = False) -> None:
-        if not self.answered:
-            self.answered = True
-            await self.query.answer(text, show_alert=alert)
-
-
 @router.message(Command("payout"), flags=GUARDED)
 async def payout_handler(
-    message: Message, t: Translator, accounts: AccountService, payouts: PayoutService,
-    state: FSMContext, bot: Bot,
+    message: Message, event_from_user: User, t: Translator, accounts: AccountService,
+    payouts: PayoutService, state: FSMContext, bot: Bot,
 ) -> None:  # fmt: skip
     linked = await accounts.accounts(message.chat.id)
     if len(linked) == 1:
-        offer = await payouts.options(message.chat.id, _user(message), linked[0].id)
+        offer = await payouts.options(message.chat.id, event_from_user.id, linked[0].id)
         await _menu(bot, message.chat.id, t, offer, state)
     elif linked:
         markup = payout_keyboards.accounts(linked)
@@ -78,35 +67,32 @@ async def payout_handler(
 
 @router.callback_query(PayoutStart.filter(), flags=GUARDED)
 async def payout_start_handler(
-    query: CallbackQuery, callback_data: PayoutStart, t: Translator, payouts: PayoutService,
-    state: FSMContext, bot: Bot,
+    query: CallbackQuery, callback_data: PayoutStart, event_chat: Chat, t: Translator,
+    payouts: PayoutService, state: FSMContext, bot: Bot, callback_answer: CallbackAnswer,
 ) -> None:  # fmt: skip
     """The account picker's buttons and the "payout available" notification's button."""
-    offer = await payouts.options(_chat(query), query.from_user.id, callback_data.account_id)
+    offer = await payouts.options(event_chat.id, query.from_user.id, callback_data.account_id)
     if offer.status in (Step.GONE, Step.NOT_OWNER):
-        await query.answer(payout_views.refusal_alert(t, offer), show_alert=True)
-        return
-    await query.answer()
-    await _menu(bot, _chat(query), t, offer, state)
+        return _alert(callback_answer, payout_views.refusal_alert(t, offer))
+    await _menu(bot, event_chat.id, t, offer, state)
 
 
 @router.callback_query(
     PayoutFlow.filter(F.action == PayoutFlowAction.METHOD), PayoutDialog.choosing_method
 )
 async def method_handler(
-    query: CallbackQuery, callback_data: PayoutFlow, t: Translator, payouts: PayoutService,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: PayoutFlow, event_chat: Chat, t: Translator,
+    payouts: PayoutService, state: FSMContext, callback_answer: CallbackAnswer,
 ) -> None:  # fmt: skip
     data = await state.get_data()
     title = data.get("titles", {}).get(str(callback_data.method_id))
     if data.get("account_id") != callback_data.account_id or title is None:
-        return await _not_active(query, t)
+        return _not_active(callback_answer, t)
     await state.update_data(method_id=callback_data.method_id)
     await state.set_state(PayoutDialog.waiting_wallet)
-    last = await payouts.last_wallet(callback_data.account_id, callback_data.method_id)
+    last = await payouts.last_wallet(event_chat.id, *_ids(callback_data))
     await show(query, *payout_views.ask_wallet(t, *_ids(callback_data), title, last))
-    await query.answer()
-    if query.message is not None and query.message.chat.type != ChatType.PRIVATE:
+    if query.message is not None and event_chat.type != ChatType.PRIVATE:
         # Privacy mode: in a group the bot sees replies to its messages, not plain text.
         text, force_reply = payout_views.wallet_reply(t, query.from_user, title)
         await query.message.answer(text, reply_markup=force_reply)
@@ -114,11 +100,12 @@ async def method_handler(
 
 @router.message(PayoutDialog.waiting_wallet, F.text, ~F.text.startswith("/"), flags=GUARDED)
 async def wallet_handler(
-    message: Message, t: Translator, payouts: PayoutService, state: FSMContext
-) -> None:
+    message: Message, event_from_user: User, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
     data = await state.get_data()
     ids = (data["account_id"], data["method_id"])
-    offer = await payouts.prepare(message.chat.id, _user(message), *ids, message.text or "")
+    offer = await payouts.prepare(message.chat.id, event_from_user.id, *ids, message.text or "")
     if offer.status is Step.INVALID_WALLET or offer.request is None:
         if offer.status is not Step.INVALID_WALLET:  # the dialog cannot go on
             await state.clear()
@@ -135,16 +122,15 @@ async def wallet_handler(
     flags=GUARDED,
 )
 async def last_wallet_handler(
-    query: CallbackQuery, callback_data: PayoutFlow, t: Translator, payouts: PayoutService,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: PayoutFlow, event_chat: Chat, t: Translator,
+    payouts: PayoutService, state: FSMContext, callback_answer: CallbackAnswer,
 ) -> None:  # fmt: skip
     data, ids = await state.get_data(), _ids(callback_data)
     own = (data.get("account_id"), data.get("method_id")) == ids
-    wallet = await payouts.last_wallet(*ids) if own else None
+    wallet = await payouts.last_wallet(event_chat.id, *ids) if own else None
     if wallet is None:
-        return await _not_active(query, t)
-    offer = await payouts.prepare(_chat(query), query.from_user.id, *ids, wallet)
-    await query.answer()
+        return _not_active(callback_answer, t)
+    offer = await payouts.prepare(event_chat.id, query.from_user.id, *ids, wallet)
     if offer.request is None:
         await state.clear()
         return await show(query, payout_views.refusal(t, offer))
@@ -156,56 +142,60 @@ async def last_wallet_handler(
     PayoutFlow.filter(F.action == PayoutFlowAction.CANCEL), StateFilter(PayoutDialog)
 )
 async def flow_cancel_handler(
-    query: CallbackQuery, t: Translator, payouts: PayoutService, state: FSMContext
-) -> None:
-    await _abandon(state, payouts, _chat(query), query.from_user.id)
+    query: CallbackQuery, event_chat: Chat, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
+    await _abandon(state, payouts, event_chat.id, query.from_user.id)
     await show(query, t("payreq.cancelled"))
-    await query.answer()
 
 
 @router.callback_query(PayoutFlow.filter())
-async def flow_stale_handler(query: CallbackQuery, t: Translator) -> None:
+async def flow_stale_handler(
+    query: CallbackQuery, t: Translator, callback_answer: CallbackAnswer
+) -> None:
     """A dialog button pressed by someone else, or after the dialog moved on."""
-    await _not_active(query, t)
+    _not_active(callback_answer, t)
 
 
 @router.callback_query(PayoutConfirm.filter(F.action == PayoutConfirmAction.CANCEL))
 async def confirmation_cancel_handler(
-    query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext, bot: Bot,
+    query: CallbackQuery, callback_data: PayoutConfirm, event_chat: Chat, t: Translator,
+    payouts: PayoutService, state: FSMContext, bot: Bot, callback_answer: CallbackAnswer,
 ) -> None:  # fmt: skip
-    outcome = await payouts.cancel(callback_data.token, _chat(query), query.from_user.id)
-    await _report(Press(query), t, outcome, state, payouts, bot)
+    outcome = await payouts.cancel(callback_data.token, event_chat.id, query.from_user.id)
+    await _report(query, event_chat, callback_answer, t, outcome, state, payouts, bot)
 
 
 @router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
 async def confirm_handler(
-    query: CallbackQuery, callback_data: PayoutConfirm, t: Translator, payouts: PayoutService,
-    state: FSMContext, reports: ReportService, bot: Bot,
+    query: CallbackQuery, callback_data: PayoutConfirm, event_chat: Chat, t: Translator,
+    payouts: PayoutService, state: FSMContext, reports: ReportService, bot: Bot,
+    callback_answer: CallbackAnswer,
 ) -> None:  # fmt: skip
     """✅ Confirm (and "check again" buttons of older versions, which never re-send)."""
-    press = Press(query)
 
     async def sending() -> None:  # the claim is won: stop the spinner, take the buttons away
-        await press.answer()
+        callback_answer.disabled = True  # answered here, not after add_payout
+        await query.answer()
         await show(query, t("payreq.sending"))
 
     message_id = query.message.message_id if query.message else None
     outcome = await payouts.confirm(
-        callback_data.token, _chat(query), query.from_user.id, on_claimed=sending,
+        callback_data.token, event_chat.id, query.from_user.id, on_claimed=sending,
         message_id=message_id, language=t.language,
     )  # fmt: skip
     if outcome.request is not None:  # the balance may have changed: /balance reads it again
         reports.forget(outcome.request.account_id)
-    await _report(press, t, outcome, state, payouts, bot)
+    await _report(query, event_chat, callback_answer, t, outcome, state, payouts, bot)
 
 
 @router.message(Command("cancel"), StateFilter(PayoutDialog))
 async def cancel_handler(
-    message: Message, t: Translator, payouts: PayoutService, state: FSMContext
-) -> None:
+    message: Message, event_from_user: User, t: Translator, payouts: PayoutService,
+    state: FSMContext,
+) -> None:  # fmt: skip
     """/cancel inside the payout dialog also cancels its pending confirmation."""
-    await _abandon(state, payouts, message.chat.id, _user(message))
+    await _abandon(state, payouts, message.chat.id, event_from_user.id)
     await message.answer(t("cancel.done"))
 
 
@@ -237,31 +227,37 @@ async def _abandon(state: FSMContext, payouts: PayoutService, chat_id: int, user
 
 
 async def _report(
-    press: Press, t: Translator, outcome: Outcome, state: FSMContext, payouts: PayoutService,
-    bot: Bot,
+    query: CallbackQuery, chat: Chat, answer: CallbackAnswer, t: Translator, outcome: Outcome,
+    state: FSMContext, payouts: PayoutService, bot: Bot,
 ) -> None:  # fmt: skip
     if outcome.error is not None:  # the re-check failed: nothing changed, may press again
-        return await press.answer(explain(t.plain, outcome.error)[:200], alert=True)
+        return _alert(answer, explain(t.plain, outcome.error)[:200])
     alert = payout_views.alert(t, outcome)
     if alert is not None:
-        return await press.answer(alert, alert=True)
+        return _alert(answer, alert)
     request = outcome.request
     if request and (await state.get_data()).get("token") == request.token:
         if outcome.result is Result.CHANGED and outcome.offer and outcome.offer.request:
             await state.update_data(token=outcome.offer.request.token)
         else:
             await state.clear()
-    await press.answer()
+    if not answer.disabled:  # stop the spinner before the (possibly slow) delivery
+        answer.disabled = True
+        await query.answer()
     text, markup = payout_views.outcome(t, outcome, _minutes(payouts))
-    message = press.query.message
-    chat_id = message.chat.id if message else press.query.from_user.id
-    delivered = await deliver(bot, chat_id, message.message_id if message else None, text, markup)
+    message_id = query.message.message_id if query.message else None
+    delivered = await deliver(bot, chat.id, message_id, text, markup)
     if not delivered and request is not None and outcome.result in FINAL:
         await payouts.undelivered(request)  # the reconciler tells the chat later
 
 
-async def _not_active(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t.plain("payreq.not_active"), show_alert=True)
+def _alert(answer: CallbackAnswer, text: str) -> None:
+    """Answered after the handler (AnswerAfterHandler), as an alert; `text` is plain."""
+    answer.text, answer.show_alert = text, True
+
+
+def _not_active(answer: CallbackAnswer, t: Translator) -> None:
+    _alert(answer, t.plain("payreq.not_active"))
 
 
 def _ids(data: PayoutFlow) -> tuple[int, int]:
@@ -270,11 +266,3 @@ def _ids(data: PayoutFlow) -> tuple[int, int]:
 
 def _minutes(payouts: PayoutService) -> int:
     return math.ceil(payouts.confirm_ttl / 60)
-
-
-def _chat(query: CallbackQuery) -> int:
-    return query.message.chat.id if query.message else query.from_user.id
-
-
-def _user(message: Message) -> int:
-    return message.from_user.id if message.from_user else 0

@@ -13,7 +13,8 @@ import asyncio
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
@@ -33,6 +34,7 @@ WITH_ALL = frozenset({View.BALANCE, View.PAYOUTS, View.EXCHANGES})
 async def render(
     t: Translator,
     reports: ReportService,
+    chat_id: int,
     linked: list[Account],
     chosen: Account | None,
     data: Page,
@@ -40,8 +42,8 @@ async def render(
     """One place that maps a view to its service calls and presenter; `chosen` None: all."""
     if data.view is View.BALANCE:
         if chosen is None:
-            return views.overview(t, await reports.overview(linked), data.page)
-        info = await reports.balance(chosen.id)
+            return views.overview(t, await reports.overview(chat_id, linked), data.page)
+        info = await reports.balance(chat_id, chosen.id)
         markup = keyboards.balance_details(chosen, info.can_request_payout, len(linked) > 1, t)
         return views.balance(t, chosen, info), markup
     period = Period.parse(data.period, DEFAULT_PERIOD[data.view]) or DEFAULT_PERIOD[data.view]
@@ -49,13 +51,17 @@ async def render(
     listing = views.Listing(chosen, period, period.window(now, data.until), now)
     if data.view is View.CLICKS:
         assert chosen is not None  # no "all" for clicks
-        return views.clicks(t, listing, await reports.clicks(chosen.id, listing.window))
+        return views.clicks(t, listing, await reports.clicks(chat_id, chosen.id, listing.window))
     owners = [chosen] if chosen else linked
     labels: list[Account | None] = [None] if chosen else list(linked)  # whose each item is
     if data.view is View.PAYOUTS:
-        found = await asyncio.gather(*(reports.payouts(a.id, listing.window) for a in owners))
+        found = await asyncio.gather(
+            *(reports.payouts(chat_id, a.id, listing.window) for a in owners)
+        )
         return views.payouts(t, listing, list(zip(labels, found, strict=True)), data.page)
-    lists = await asyncio.gather(*(reports.exchanges(a.id, listing.window) for a in owners))
+    lists = await asyncio.gather(
+        *(reports.exchanges(chat_id, a.id, listing.window) for a in owners)
+    )
     return views.exchanges(t, listing, list(zip(labels, lists, strict=True)), data.page)
 
 
@@ -79,12 +85,12 @@ async def _command(
     else:
         chosen = _remembered(linked, view, await recall(state))
     if chosen is False:
-        markup = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
-        await message.answer(t("accounts.pick"), reply_markup=markup)
+        picker = keyboards.pick_account(linked, view, t, period, with_all=view in WITH_ALL)
+        await message.answer(t("accounts.pick"), reply_markup=picker)
         return
     who = chosen if isinstance(chosen, Account) else None
     data = Page(view=view, account_id=who.id if who else ALL_ACCOUNTS, page=0, period=period)
-    text, markup = await _render(t, reports, linked, who, data)
+    text, markup = await _render(t, reports, message.chat.id, linked, who, data)
     await message.answer(text, reply_markup=markup)
 
 
@@ -96,12 +102,13 @@ def _remembered(linked: list[Account], view: View, choice: int | None) -> Accoun
 
 
 async def _render(
-    t: Translator, reports: ReportService, linked: list[Account], chosen: Account | None, data: Page
-) -> views.Rendered:
+    t: Translator, reports: ReportService, chat_id: int, linked: list[Account],
+    chosen: Account | None, data: Page,
+) -> views.Rendered:  # fmt: skip
     """`render`, plus 🔁 under a list when there are other accounts to choose."""
-    text, markup = await render(t, reports, linked, chosen, data)
+    text, markup = await render(t, reports, chat_id, linked, chosen, data)
     if data.view is not View.BALANCE and len(linked) > 1:
-        markup = keyboards.with_pick_again(markup, data.view, data.period, t)
+        return text, keyboards.with_pick_again(markup, data.view, data.period, t)
     return text, markup
 
 
@@ -172,6 +179,7 @@ async def _period_command(
 async def account_picked_handler(
     query: CallbackQuery,
     callback_data: AccountPick,
+    event_chat: Chat,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
@@ -183,7 +191,8 @@ async def account_picked_handler(
         page=0,
         period=callback_data.period,
     )
-    if await _show_page(query, data, t, accounts, reports) and data.view is not View.BALANCE:
+    await _show_page(query, event_chat.id, data, t, accounts, reports)
+    if data.view is not View.BALANCE:  # shown: never a forged or unlinked id
         await remember(state, data.account_id)
 
 
@@ -191,48 +200,43 @@ async def account_picked_handler(
 async def page_handler(
     query: CallbackQuery,
     callback_data: Page,
+    event_chat: Chat,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
 ) -> None:
-    await _show_page(query, callback_data, t, accounts, reports)
+    await _show_page(query, event_chat.id, callback_data, t, accounts, reports)
 
 
 async def _show_page(
     query: CallbackQuery,
+    chat_id: int,
     data: Page,
     t: Translator,
     accounts: AccountService,
     reports: ReportService,
-) -> bool:
-    """Shows the page; False when the account is not (or no longer) this chat's."""
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+) -> None:
+    """Shows the page; AccountGone when the account is not (or no longer) this chat's."""
     linked = await accounts.accounts(chat_id)
     if data.account_id == ALL_ACCOUNTS and data.view in WITH_ALL and linked:
         chosen = None
     else:  # unlinked meanwhile, or forged data for another chat's account
-        chosen = next((a for a in linked if a.id == data.account_id), None)
-        if chosen is None:
-            await query.answer(t("accounts.gone"), show_alert=True)
-            return False
-    text, markup = await _render(t, reports, linked, chosen, data)
+        chosen = await accounts.account(chat_id, data.account_id)
+    text, markup = await _render(t, reports, chat_id, linked, chosen, data)
     await show(query, text, markup)
-    await query.answer()
-    return True
 
 
 @router.callback_query(PickAgain.filter())
 async def pick_again_handler(
-    query: CallbackQuery, callback_data: PickAgain, t: Translator, accounts: AccountService
-) -> None:
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    linked = await accounts.accounts(chat_id)
+    query: CallbackQuery, callback_data: PickAgain, event_chat: Chat, t: Translator,
+    accounts: AccountService, callback_answer: CallbackAnswer,
+) -> None:  # fmt: skip
+    linked = await accounts.accounts(event_chat.id)
     view = callback_data.view
     if len(linked) < 2:
-        await query.answer(t("accounts.gone"), show_alert=True)
+        callback_answer.text, callback_answer.show_alert = t("accounts.gone"), True
         return
     markup = keyboards.pick_account(
         linked, view, t, callback_data.period, with_all=view in WITH_ALL
     )
     await show(query, t("accounts.pick"), markup)
-    await query.answer()

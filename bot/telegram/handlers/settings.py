@@ -9,6 +9,8 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import Chat as TgChat
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator
@@ -43,13 +45,13 @@ async def settings_handler(message: Message, t: Translator, chat_row: Chat | Non
 
 @router.callback_query(NotifyToggle.filter(), flags=CHAT_ADMIN)
 async def toggle_handler(
-    query: CallbackQuery, callback_data: NotifyToggle, t: Translator, chats: ChatRepo
-) -> None:
-    if query.message is None:  # too old: Telegram no longer says which chat it was
-        await query.answer(t("fallback.stale_button"), show_alert=True)
+    query: CallbackQuery, callback_data: NotifyToggle, event_chat: TgChat | None, t: Translator,
+    chats: ChatRepo, callback_answer: CallbackAnswer,
+) -> None:  # fmt: skip
+    if event_chat is None:  # too old: Telegram no longer says which chat it was
+        callback_answer.text, callback_answer.show_alert = t("fallback.stale_button"), True
         return
-    chat_id = query.message.chat.id
-    await chats.set_notification(chat_id, callback_data.kind, callback_data.on)
-    await show(query, t("settings.text"), settings_keyboard(t, await chats.get(chat_id)))
+    await chats.set_notification(event_chat.id, callback_data.kind, callback_data.on)
+    await show(query, t("settings.text"), settings_keyboard(t, await chats.get(event_chat.id)))
     saved = "settings.saved_on" if callback_data.on else "settings.saved_off"
-    await query.answer(t(saved, name=_name(t, callback_data.kind)))
+    callback_answer.text = t(saved, name=_name(t, callback_data.kind))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
 
 from bot.i18n import Translator
 from bot.services.accounts import AccountService
@@ -31,31 +31,23 @@ async def unlink_handler(message: Message, t: Translator, accounts: AccountServi
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.PICK), flags=CHAT_ADMIN)
 async def unlink_pick_handler(
-    query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
-) -> None:
-    account = await accounts.account(_chat_id(query), callback_data.account_id)
-    if account is None:
-        await query.answer(t("accounts.gone"), show_alert=True)
-        return
+    query: CallbackQuery, callback_data: Unlink, event_chat: Chat, t: Translator,
+    accounts: AccountService,
+) -> None:  # fmt: skip
+    account = await accounts.account(event_chat.id, callback_data.account_id)
     text = t("unlink.confirm", account=keyboards.account_label(account))
     await show(query, text, keyboards.unlink_confirm(account.id, t))
-    await query.answer()
 
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM), flags=CHAT_ADMIN)
 async def unlink_confirm_handler(
-    query: CallbackQuery, callback_data: Unlink, t: Translator, accounts: AccountService
-) -> None:
-    removed = await accounts.unlink(_chat_id(query), callback_data.account_id)
+    query: CallbackQuery, callback_data: Unlink, event_chat: Chat, t: Translator,
+    accounts: AccountService,
+) -> None:  # fmt: skip
+    removed = await accounts.unlink(event_chat.id, callback_data.account_id)
     await show(query, t("unlink.done" if removed else "accounts.gone"))
-    await query.answer()
 
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.CANCEL), flags=CHAT_ADMIN)
 async def unlink_cancel_handler(query: CallbackQuery, t: Translator) -> None:
     await show(query, t("unlink.cancelled"))
-    await query.answer()
-
-
-def _chat_id(query: CallbackQuery) -> int:
-    return query.message.chat.id if query.message else query.from_user.id

@@ -9,6 +9,7 @@ Two parts, both aiogram's own extension points:
 The notification sender shares the Bot, yet runs outside any update: it keeps its own 429
 handling (defer the chat, free the send slot) and is never retried, or delayed, from here.
 Attempts are bounded, and so is the wait: a retry_after beyond MAX_WAIT is not waited for.
+A chat action ("typing…", see typing.py) is never retried: a handler would wait for it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import Response, SendChatAction, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject
 
@@ -63,8 +64,8 @@ class ReplyRetryMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if not _handling_update.get():
-            return await make_request(bot, method)
+        if not _handling_update.get() or isinstance(method, SendChatAction):
+            return await make_request(bot, method)  # "typing…" is cosmetic: never waited for
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return await make_request(bot, method)
