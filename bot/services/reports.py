@@ -22,6 +22,7 @@ from typing import TypeVar
 from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInfo, Payout
 from bot.exchanger.errors import ExchangerError
 from bot.i18n import words
+from bot.services.insights import Expected, expected
 from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo
 
@@ -94,6 +95,7 @@ class AccountBalance:
     account: Account
     info: PartnerInfo | None
     error: ExchangerError | None = None
+    expected: Expected | None = None  # None: the exchanges could not be read
 
     @property
     def best_method_amount(self) -> Decimal | None:
@@ -114,6 +116,15 @@ class Overview:
 
 class AccountGone(Exception):
     """The account was unlinked meanwhile (e.g. a stale button)."""
+
+
+def _optional(answer: Expected | BaseException) -> Expected | None:
+    """Expected earnings are a nicety beside the balance: a failed read leaves them out."""
+    if isinstance(answer, ExchangerError | AccountGone):
+        return None
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
 
 
 class ReportService:
@@ -147,15 +158,36 @@ class ReportService:
     async def balance(self, account_id: int) -> PartnerInfo:
         return await self._read(account_id, "get_info", (), self._api.get_info)
 
+    async def expected(self, account_id: int) -> Expected:
+        """Rewards of completed exchanges not accrued yet, over those that changed in the last
+        30 days (the window /exchanges 30d reads: they share the cache entry)."""
+        return expected(await self._exchanges_since(account_id, self._expected_start()))
+
+    async def details(self, account: Account) -> AccountBalance:
+        """One account's balance and its expected earnings (None when unreadable)."""
+        info, pending = await asyncio.gather(
+            self.balance(account.id), self.expected(account.id), return_exceptions=True
+        )
+        if isinstance(info, BaseException):
+            raise info
+        return AccountBalance(account, info, expected=_optional(pending))
+
+    def _expected_start(self) -> int:
+        return Period.MONTH.window(self._clock()).start
+
     async def overview(self, accounts: Sequence[Account]) -> Overview:
         """Every account's balance at once; one failing site does not hide the others."""
         answers = await asyncio.gather(
             *(self.balance(a.id) for a in accounts), return_exceptions=True
         )
+        waiting = await asyncio.gather(
+            *(self.expected(a.id) for a in accounts), return_exceptions=True
+        )
         balances = []
-        for account, answer in zip(accounts, answers, strict=True):
+        for account, answer, pending in zip(accounts, answers, waiting, strict=True):
             if isinstance(answer, PartnerInfo):
-                balances.append(AccountBalance(account, answer))
+                known = _optional(pending)
+                balances.append(AccountBalance(account, answer, expected=known))
             elif isinstance(answer, ExchangerError):
                 balances.append(AccountBalance(account, None, answer))
             elif not isinstance(answer, AccountGone):
@@ -183,18 +215,25 @@ class ReportService:
         return PayoutsView([p for p in payouts if window.holds(p.time)], titles)
 
     async def exchanges(self, account_id: int, window: Window) -> list[Exchange]:
-        exchanges = await self._read(
-            account_id, "get_exchanges", (window.start, None),
-            lambda c: self._api.get_exchanges(c, start_time=window.start),
-        )  # fmt: skip
+        exchanges = await self._exchanges_since(account_id, window.start)
         return [e for e in exchanges if window.holds(e.time)]
 
-    async def clicks(self, account_id: int, window: Window, latest: int = 10) -> ClickStats:
+    async def _exchanges_since(self, account_id: int, start: int) -> list[Exchange]:
+        """Every exchange that changed since `start` (whenever it was made)."""
+        return await self._read(
+            account_id, "get_exchanges", (start, None),
+            lambda c: self._api.get_exchanges(c, start_time=start),
+        )  # fmt: skip
+
+    async def click_list(self, account_id: int, window: Window) -> list[Click]:
         clicks = await self._read(
             account_id, "get_links", (window.start, window.end),
             lambda c: self._api.get_links(c, start_time=window.start, end_time=window.end),
         )  # fmt: skip
-        clicks = [c for c in clicks if window.holds(c.time)]
+        return [c for c in clicks if window.holds(c.time)]
+
+    async def clicks(self, account_id: int, window: Window, latest: int = 10) -> ClickStats:
+        clicks = await self.click_list(account_id, window)
         today = Period.TODAY.window(self._clock())
         return ClickStats(
             today=sum(1 for c in clicks if today.holds(c.time)),

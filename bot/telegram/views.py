@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.exchanger import Exchange, PartnerInfo, Payout, PayoutStatus
 from bot.exchanger.errors import ExchangerError, KeyRejected
 from bot.i18n import Html, Translator
+from bot.services.insights import Expected
 from bot.services.reports import (
     ALIGN,
     EARLIEST,
@@ -69,11 +70,23 @@ class Listing:
         return t("period.range", start=when(self.window.start), end=when(self.window.end))
 
 
-def balance(t: Translator, account: Account, info: PartnerInfo) -> str:
+def expected_line(t: Translator, pending: Expected | None) -> str | None:
+    """'expected +X USD from N completed exchanges'; None when nothing is waiting."""
+    if pending is None or not pending.count:
+        return None
+    return t("balance.expected", amount=money(pending.amount), count=pending.count)
+
+
+def balance(
+    t: Translator, account: Account, info: PartnerInfo, pending: Expected | None = None
+) -> str:
     lines = [
         header(t, account),
         t("balance.amounts", balance=money(info.balance), min_payout=money(info.min_payout)),
     ]
+    waiting = expected_line(t, pending)
+    if waiting:
+        lines.append(waiting)
     if info.methods:
         lines.append(t("balance.methods_title"))
         lines += [
@@ -229,6 +242,9 @@ def _overview_block(t: Translator, account: Account, item: AccountBalance) -> st
         if info.can_request_payout
         else t("overview.missing", missing=money(info.missing_for_payout))
     )
+    waiting = expected_line(t, item.expected)
+    if waiting:
+        line = f"{line}\n{waiting}"
     return f"{header(t, account)}\n{line}\n{mark}"
 
 

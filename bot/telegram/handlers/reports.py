@@ -41,9 +41,11 @@ async def render(
     if data.view is View.BALANCE:
         if chosen is None:
             return views.overview(t, await reports.overview(linked), data.page)
-        info = await reports.balance(chosen.id)
+        details = await reports.details(chosen)
+        info = details.info
+        assert info is not None
         markup = keyboards.balance_details(chosen, info.can_request_payout, len(linked) > 1, t)
-        return views.balance(t, chosen, info), markup
+        return views.balance(t, chosen, info, details.expected), markup
     period = Period.parse(data.period, DEFAULT_PERIOD[data.view]) or DEFAULT_PERIOD[data.view]
     now = reports.now()
     listing = views.Listing(chosen, period, period.window(now, data.until), now)

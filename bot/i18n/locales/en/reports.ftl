@@ -4,6 +4,11 @@ balance-amounts =
     Balance: <b>{ $balance }</b> USD
     Minimum payout: { $min_payout } USD
 
+balance-expected = ⏳ Expected <b>+{ $amount }</b> USD from { $count ->
+        [one] { $count } completed exchange
+       *[other] { $count } completed exchanges
+    } (reward not accrued yet)
+
 balance-methods_title =
     {""}
     <b>Payout methods</b>

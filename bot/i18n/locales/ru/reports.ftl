@@ -4,6 +4,12 @@ balance-amounts =
     Баланс: <b>{ $balance }</b> USD
     Минимальная выплата: { $min_payout } USD
 
+balance-expected = ⏳ Ожидается <b>+{ $amount }</b> USD за { $count ->
+        [one] { $count } завершённый обмен
+        [few] { $count } завершённых обмена
+       *[many] { $count } завершённых обменов
+    } (вознаграждение ещё не начислено)
+
 balance-methods_title =
     {""}
     <b>Способы выплаты</b>
