@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.exchanger import Click, Exchange
@@ -87,13 +87,13 @@ class SourceRow:
         """Completed exchanges per click, in per cent; None without clicks."""
         if not self.clicks:
             return None
-        return (Decimal(self.completed) * 100 / self.clicks).quantize(Decimal("0.1"))
+        return (Decimal(self.completed) * 100 / self.clicks).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def epc(self) -> Decimal | None:
         if not self.clicks:
             return None
-        return (self.earnings / self.clicks).quantize(Decimal("0.0001"))
+        return (self.earnings / self.clicks).quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
     def __add__(self, other: SourceRow) -> SourceRow:
         return SourceRow(

@@ -213,4 +213,13 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE state IN ('submitting', 'checking');
     CREATE INDEX payout_requests_checking ON payout_requests (state, next_check_at);
     """,
+    # 4: insights (issue 16): per-chat settings of /sources, /stats and /export; NULL keeps
+    # the default (the usual source parameters, UTC). Plain SQL: PostgreSQL accepts it too.
+    """
+    CREATE TABLE chat_insight_settings (
+        chat_id BIGINT PRIMARY KEY,
+        source_params TEXT,                     -- comma-separated parameter names
+        timezone TEXT                           -- an IANA name, e.g. Europe/Moscow
+    );
+    """,
 )

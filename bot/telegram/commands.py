@@ -19,6 +19,7 @@ MENU: tuple[str, ...] = (
     "payouts",
     "exchanges",
     "clicks",
+    "sources",
     "link",
     "unlink",
     "settings",

@@ -25,3 +25,38 @@ def test_expected_earnings_in_russian_plural_forms() -> None:
     assert "за 1 завершённый обмен" in t("balance.expected", amount="1.00", count=1)
     assert "за 3 завершённых обмена" in t("balance.expected", amount="1.00", count=3)
     assert "за 5 завершённых обменов" in t("balance.expected", amount="1.00", count=5)
+
+
+async def test_sources_table_computed_by_hand(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(DAVE)
+    reply = await harness.ask("/sources", "Earnings per traffic source")
+    blocks = reply.text.split("\n\n")
+    assert "(7 days)" in blocks[0]
+    assert "Total: 8 clicks · 6 completed · 8.65 USD · EPC 1.0813" in blocks[0]
+    assert blocks[1:] == [
+        "1. utm_source=forum\n3 clicks · 3 exchanges · 2 completed · conversion 66.7%\n"
+        "earned 3.50 USD · EPC 1.1667",
+        "2. sub_id=tg42\n2 clicks · 1 exchange · 1 completed · conversion 50.0%\n"
+        "earned 3.25 USD · EPC 1.625",
+        "3. bestchange.ru\n2 clicks · 1 exchange · 1 completed · conversion 50.0%\n"
+        "earned 0.80 USD · EPC 0.4",
+        "4. direct\n1 click · 1 exchange · 1 completed · conversion 100.0%\n"
+        "earned 0.00 USD · EPC 0",
+        "5. unknown source\n0 clicks · 1 exchange · 1 completed · conversion —\n"
+        "earned 1.10 USD · EPC —",
+    ]
+
+
+async def test_source_parameters_are_a_chat_setting(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(DAVE)
+    await harness.ask("/settings sources sub_id", "Source parameters: sub_id")
+    reply = await harness.ask("/sources 30d", "Earnings per traffic source")
+    # utm_source no longer names a source: those clicks fall back to the referrer or direct.
+    assert "utm_source=forum" not in reply.text and "1. sub_id=tg42" in reply.text
+    assert "forum.example\n1 click · 1 exchange · 1 completed" in reply.text
+    await harness.ask("/settings sources a=b", "Send parameter names")
+    await harness.ask("/settings timezone Mars/Base", "Unknown time zone")
+    await harness.ask("/settings timezone Europe/Moscow", "Time zone: Europe/Moscow")
+    await harness.ask("/sources yesterday", "Period:")

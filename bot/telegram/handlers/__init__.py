@@ -8,12 +8,14 @@ from bot.telegram.handlers import (
     admin,
     errors,
     fallback,
+    insight_settings,
     language,
     link,
     migration,
     payout,
     reports,
     settings,
+    sources,
     start,
     unlink,
 )
@@ -28,7 +30,9 @@ def get_routers() -> list[Router]:
         link.router,
         unlink.router,
         reports.router,
+        sources.router,
         language.router,
+        insight_settings.router,  # before settings: /settings with arguments
         settings.router,
         admin.router,  # before fallback: anyone but an operator falls through to it
         fallback.router,  # last: takes what nobody else did

@@ -5,6 +5,7 @@ menu-payout = Request a payout
 menu-payouts = Payout requests
 menu-exchanges = Referred exchanges
 menu-clicks = Clicks on your links
+menu-sources = Earnings per traffic source
 menu-link = Link an affiliate account
 menu-unlink = Unlink an account
 menu-settings = Notifications on/off

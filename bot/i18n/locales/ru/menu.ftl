@@ -5,6 +5,7 @@ menu-payout = Заказать выплату
 menu-payouts = Заявки на выплату
 menu-exchanges = Обмены рефералов
 menu-clicks = Переходы по ссылкам
+menu-sources = Заработок по источникам трафика
 menu-link = Привязать аккаунт
 menu-unlink = Отвязать аккаунт
 menu-settings = Уведомления вкл/выкл

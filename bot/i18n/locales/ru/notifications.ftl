@@ -31,6 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Уведомления в этом чате</b>
     Нажмите на вид, чтобы включить или выключить его. О прошлом привязанного аккаунта я не сообщаю.
+    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики и выгрузки).
 
 settings-on = ✅ { $name }
 

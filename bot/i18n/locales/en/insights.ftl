@@ -1,0 +1,47 @@
+## Texts of /sources, /stats, /export and the insight settings.
+
+insights-unread = ⚠️ Not read (the site did not answer): { $accounts }
+
+sources-title = 📊 <b>Earnings per traffic source</b> ({ $period })
+
+sources-total = Total: { $clicks ->
+        [one] { $clicks } click
+       *[other] { $clicks } clicks
+    } · { $completed } completed · <b>{ $earnings }</b> USD · EPC { $epc }
+
+sources-row =
+    { $number }. <b>{ $source }</b>
+    { $clicks ->
+        [one] { $clicks } click
+       *[other] { $clicks } clicks
+    } · { $exchanges ->
+        [one] { $exchanges } exchange
+       *[other] { $exchanges } exchanges
+    } · { $completed } completed · conversion { $conversion }
+    earned <b>{ $earnings }</b> USD · EPC { $epc }
+
+sources-empty = No clicks or exchanges in this period.
+
+sources-direct = direct
+
+sources-unknown = unknown source
+
+sources-other = other
+
+sources-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /sources 30d (without one: the last 7 days)
+
+insettings-sources =
+    Source parameters: <code>{ $params }</code>
+    A click's source is the first of these link parameters it carries, else its referrer's site, else “direct”.
+
+insettings-sources_saved = ✅ Source parameters: <code>{ $params }</code>
+
+insettings-sources_bad = Send parameter names separated by commas, e.g. <code>/settings sources utm_source, sub_id</code> (at most 10), or <code>/settings sources default</code>.
+
+insettings-timezone = Time zone of charts and exports: <code>{ $timezone }</code>
+
+insettings-timezone_saved = ✅ Time zone: <code>{ $timezone }</code>
+
+insettings-timezone_bad = Unknown time zone. Send a name like <code>/settings timezone Europe/Moscow</code> or <code>/settings timezone UTC</code>.
+
+insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>.

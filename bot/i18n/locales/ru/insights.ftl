@@ -1,0 +1,50 @@
+## Тексты /sources, /stats, /export и их настроек.
+
+insights-unread = ⚠️ Не прочитано (сайт не ответил): { $accounts }
+
+sources-title = 📊 <b>Заработок по источникам трафика</b> ({ $period })
+
+sources-total = Итого: { $clicks } { $clicks ->
+        [one] клик
+        [few] клика
+       *[many] кликов
+    } · завершено { $completed } · <b>{ $earnings }</b> USD · EPC { $epc }
+
+sources-row =
+    { $number }. <b>{ $source }</b>
+    { $clicks } { $clicks ->
+        [one] клик
+        [few] клика
+       *[many] кликов
+    } · { $exchanges } { $exchanges ->
+        [one] обмен
+        [few] обмена
+       *[many] обменов
+    } · завершено { $completed } · конверсия { $conversion }
+    заработано <b>{ $earnings }</b> USD · EPC { $epc }
+
+sources-empty = За этот период нет ни кликов, ни обменов.
+
+sources-direct = прямые заходы
+
+sources-unknown = источник неизвестен
+
+sources-other = остальные
+
+sources-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /sources 30d (без него — последние 7 дней)
+
+insettings-sources =
+    Параметры источника: <code>{ $params }</code>
+    Источник клика — первый из этих параметров ссылки, который в ней есть, иначе сайт-реферер, иначе «прямые заходы».
+
+insettings-sources_saved = ✅ Параметры источника: <code>{ $params }</code>
+
+insettings-sources_bad = Пришлите имена параметров через запятую, например <code>/settings sources utm_source, sub_id</code> (не больше 10), или <code>/settings sources default</code>.
+
+insettings-timezone = Часовой пояс графиков и выгрузок: <code>{ $timezone }</code>
+
+insettings-timezone_saved = ✅ Часовой пояс: <code>{ $timezone }</code>
+
+insettings-timezone_bad = Неизвестный часовой пояс. Пришлите название, например <code>/settings timezone Europe/Moscow</code> или <code>/settings timezone UTC</code>.
+
+insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>.

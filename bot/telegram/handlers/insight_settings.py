@@ -1,0 +1,56 @@
+"""/settings sources … and /settings timezone …: the insight settings typed as text (the bare
+/settings, with its notification toggles, is in settings.py and lists these too). In groups
+only administrators may change them (CHAT_ADMIN)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.i18n import Translator
+from bot.services.insights import DEFAULT_SOURCE_PARAMS, parse_source_params
+from bot.storage.insight_settings import InsightSettingsRepo
+from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
+
+router = Router(name=__name__)
+DEFAULT_WORDS = frozenset({"default", "reset", "по-умолчанию", "сброс"})
+
+
+def valid_timezone(name: str) -> str | None:
+    """The IANA name as given when it exists ("UTC" included), else None."""
+    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+@router.message(Command("settings", magic=F.args), flags=CHAT_ADMIN)
+async def insight_settings_handler(
+    message: Message, command: CommandObject, t: Translator, insight_settings: InsightSettingsRepo
+) -> None:
+    what, _, value = (command.args or "").strip().partition(" ")
+    value = value.strip()
+    chat_id = message.chat.id
+    if what.lower() == "sources":
+        params = None if value.lower() in DEFAULT_WORDS else parse_source_params(value)
+        if params is None and value.lower() not in DEFAULT_WORDS:
+            await message.answer(t("insettings.sources_bad"))
+            return
+        await insight_settings.set_source_params(chat_id, params)
+        shown = ", ".join(params or DEFAULT_SOURCE_PARAMS)
+        await message.answer(t("insettings.sources_saved", params=shown))
+    elif what.lower() == "timezone":
+        zone = valid_timezone(value)
+        if zone is None:
+            await message.answer(t("insettings.timezone_bad"))
+            return
+        await insight_settings.set_timezone(chat_id, None if zone == "UTC" else zone)
+        await message.answer(t("insettings.timezone_saved", timezone=zone))
+    else:
+        await message.answer(t("insettings.unknown"))

@@ -1,0 +1,88 @@
+"""Presenters of /sources (and the source labels other insight texts share)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Html, Translator
+from bot.services.analytics import SourcesReport
+from bot.services.insights import DIRECT, OTHER, UNKNOWN, SourceRow
+from bot.services.reports import Period
+from bot.storage.accounts import Account
+from bot.telegram.callbacks import SourcesPage
+from bot.telegram.keyboards import account_label
+from bot.telegram.render import clamp_page, money, paginate, short
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+_SPECIAL = {DIRECT: "sources.direct", UNKNOWN: "sources.unknown", OTHER: "sources.other"}
+
+
+def source_label(t: Translator, source: str) -> str:
+    """A source as shown: the special ones translated, the others as found (escaped later)."""
+    key = _SPECIAL.get(source)
+    return t.plain(key) if key else short(source, 60)
+
+
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _epc(value: Decimal | None) -> str:
+    return "—" if value is None else format(value.normalize(), "f") if value else "0"
+
+
+def _block(t: Translator, number: int, row: SourceRow) -> str:
+    return t(
+        "sources.row",
+        number=number,
+        source=source_label(t, row.source),
+        clicks=row.clicks,
+        exchanges=row.exchanges,
+        completed=row.completed,
+        conversion=_percent(row.conversion),
+        earnings=money(row.earnings),
+        epc=_epc(row.epc),
+    )
+
+
+def sources(t: Translator, period: Period, report: SourcesReport, page: int) -> Rendered:
+    blocks = [_block(t, n, row) for n, row in enumerate(report.table.rows, start=1)]
+    pages = paginate(blocks)
+    page = clamp_page(page, len(pages))
+    total = report.table.total
+    lines = [
+        t("sources.title", period=Html(t(f"period.{period.value}"))),
+        t(
+            "sources.total",
+            clicks=total.clicks,
+            completed=total.completed,
+            earnings=money(total.earnings),
+            epc=_epc(total.epc),
+        ),
+        "",
+        "\n\n".join(pages[page]) if blocks else t("sources.empty"),
+    ]
+    lines += _failed(t, report.failed)
+    return "\n".join(lines), _pager(period, page, len(pages))
+
+
+def _failed(t: Translator, failed: list[Account]) -> list[str]:
+    if not failed:
+        return []
+    names = ", ".join(account_label(a) for a in failed)
+    return ["", t("insights.unread", accounts=names)]
+
+
+def _pager(period: Period, page: int, total: int) -> InlineKeyboardMarkup | None:
+    if total < 2:
+        return None
+    builder = InlineKeyboardBuilder()
+    if page > 0:
+        builder.button(text="◀", callback_data=SourcesPage(period=period, page=page - 1))
+    builder.button(text=f"{page + 1}/{total}", callback_data=SourcesPage(period=period, page=page))
+    if page < total - 1:
+        builder.button(text="▶", callback_data=SourcesPage(period=period, page=page + 1))
+    return builder.as_markup()
