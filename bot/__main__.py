@@ -140,6 +140,7 @@ def make_dispatcher(
     )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
+
     # --- payout reconciliation (issue 10): requests left submitting or checking are picked up
     # at start and on their schedule; at shutdown an add_payout in flight ends (within its
     # deadline) before anything else closes, then the in-flight updates, then the checks.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.exchanger import Click, Exchange, Payout
 from bot.exchanger.errors import ExchangerError
-from bot.services import insights
+from bot.services import charts, insights
 from bot.services.reports import AccountGone, ReportService, Window
 from bot.storage.accounts import Account
 
@@ -44,6 +44,14 @@ class PeriodData:
 @dataclass(frozen=True, slots=True)
 class SourcesReport:
     table: insights.SourceTable
+    failed: list[Account]
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    period: charts.StatsPeriod
+    current: charts.DailySeries
+    previous: charts.DailySeries
     failed: list[Account]
 
 
@@ -87,3 +95,16 @@ class AnalyticsService:
             insights.attribute(a.clicks, a.exchanges, params) for a in data.accounts
         )
         return SourcesReport(insights.rank(rows), data.failed)
+
+    async def stats(
+        self, accounts: Sequence[Account], period: charts.StatsPeriod, timezone: str | None
+    ) -> StatsReport:
+        """The period's daily series and the one before it (for the change), one read."""
+        tz = charts.zone(timezone)
+        starts = charts.day_starts(self.now(), tz, 2 * period.days)
+        data = await self.period(accounts, Window(int(starts[0].timestamp()), None))
+        days = [start.date() for start in starts]
+        clicks, exchanges = data.clicks, data.exchanges
+        previous = charts.series(clicks, exchanges, days[: period.days], tz)
+        current = charts.series(clicks, exchanges, days[period.days :], tz)
+        return StatsReport(period, current, previous, data.failed)

@@ -20,6 +20,7 @@ MENU: tuple[str, ...] = (
     "exchanges",
     "clicks",
     "sources",
+    "stats",
     "link",
     "unlink",
     "settings",

@@ -1,14 +1,16 @@
-"""Presenters of /sources (and the source labels other insight texts share)."""
+"""Presenters of /sources and /stats (the table, the chart's labels and caption)."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator
-from bot.services.analytics import SourcesReport
+from bot.services import charts
+from bot.services.analytics import SourcesReport, StatsReport
 from bot.services.insights import DIRECT, OTHER, UNKNOWN, SourceRow
 from bot.services.reports import Period
 from bot.storage.accounts import Account
@@ -86,3 +88,46 @@ def _pager(period: Period, page: int, total: int) -> InlineKeyboardMarkup | None
     if page < total - 1:
         builder.button(text="▶", callback_data=SourcesPage(period=period, page=page + 1))
     return builder.as_markup()
+
+
+def _change(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f" ({sign}{abs(value)}%)"
+
+
+def stats_caption(t: Translator, report: StatsReport) -> str:
+    now, before = report.current, report.previous
+    lines = [
+        t(
+            "stats.caption",
+            days=report.period.days,
+            clicks=now.total_clicks,
+            clicks_change=_change(charts.change(now.total_clicks, before.total_clicks)),
+            completed=now.total_completed,
+            completed_change=_change(charts.change(now.total_completed, before.total_completed)),
+            rewards=money(now.total_rewards),
+            rewards_change=_change(charts.change(now.total_rewards, before.total_rewards)),
+        )
+    ]
+    return "\n".join(lines + _failed(t, report.failed))
+
+
+def chart_labels(t: Translator, report: StatsReport, timezone: str | None) -> charts.ChartLabels:
+    return charts.ChartLabels(
+        title=t.plain("stats.chart_title", days=report.period.days, timezone=timezone or "UTC"),
+        clicks=t.plain("stats.chart_clicks"),
+        completed=t.plain("stats.chart_completed"),
+        rewards=t.plain("stats.chart_rewards"),
+        counts=t.plain("stats.chart_counts"),
+    )
+
+
+async def stats_chart(
+    t: Translator, report: StatsReport, timezone: str | None
+) -> tuple[bytes, str]:
+    """The PNG (drawn in a worker thread: it takes a few hundred ms) and its caption."""
+    labels = chart_labels(t, report, timezone)
+    png = await asyncio.to_thread(charts.draw, report.current, labels)
+    return png, stats_caption(t, report)

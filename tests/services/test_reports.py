@@ -141,7 +141,6 @@ async def test_overview_of_every_account_survives_one_failing_site(
     assert overview.totals == {"USD": Decimal("114.70")}  # only the accounts that answered
 
 
-
 @pytest.mark.parametrize(
     ("typed", "period"),
     [

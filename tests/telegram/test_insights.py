@@ -3,6 +3,8 @@ in-process sandbox seeded with demo-key-dave-0004 (numbers in bot/sandbox/seed_s
 
 from __future__ import annotations
 
+import io
+
 from bot.i18n import Translator
 from bot.sandbox.seed import ALICE
 from bot.sandbox.seed_sources import DAVE
@@ -60,3 +62,27 @@ async def test_source_parameters_are_a_chat_setting(harness: Harness) -> None:
     await harness.ask("/settings timezone Mars/Base", "Unknown time zone")
     await harness.ask("/settings timezone Europe/Moscow", "Time zone: Europe/Moscow")
     await harness.ask("/sources yesterday", "Period:")
+
+
+async def test_stats_chart_for_30_days_as_a_photo(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(DAVE)
+    mark = harness.fake.revision
+    await harness.say("/stats")
+    sent = await harness.fake.wait_for(
+        lambda m: m.chat_id == harness.chat.id and m.media is not None, since=mark
+    )
+    assert sent.media is not None and "photo" in sent.media and sent.upload is not None
+    png = sent.upload
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert png.startswith(b"\x89PNG") and width + height <= 10_000 and len(png) < 10 * 2**20
+    from matplotlib.image import imread  # only here: the bot never imports it at start
+
+    assert imread(io.BytesIO(png))[..., :3].std() > 0.1
+    # Nothing before the seeded days: no change is claimed against an empty period.
+    assert sent.text == (
+        "📈 Last 30 days, against the 30 days before\n"
+        "Clicks: 8\nCompleted exchanges: 6\nRewards: 8.65 USD"
+    )
+    assert harness.fake.violations == []
+    await harness.ask("/stats 1y", "Period: 7d, 30d or 90d")

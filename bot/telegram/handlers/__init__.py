@@ -17,6 +17,7 @@ from bot.telegram.handlers import (
     settings,
     sources,
     start,
+    stats,
     unlink,
 )
 
@@ -31,6 +32,7 @@ def get_routers() -> list[Router]:
         unlink.router,
         reports.router,
         sources.router,
+        stats.router,
         language.router,
         insight_settings.router,  # before settings: /settings with arguments
         settings.router,

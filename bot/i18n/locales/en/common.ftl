@@ -21,6 +21,7 @@ help-text =
     /exchanges [today|7d|30d] — referred exchanges (default 7 days)
     /clicks [today|7d|30d] — clicks on your affiliate links (default 7 days)
     /sources [today|7d|30d] — clicks, exchanges, conversion, earnings and EPC per traffic source (default 7 days)
+    /stats [7d|30d|90d] — a chart of daily clicks, completed exchanges and rewards (default 30 days)
     /settings — which notifications this chat gets
     /language — English / Русский
     /cancel — leave the current dialog

@@ -45,3 +45,21 @@ insettings-timezone_saved = ✅ Time zone: <code>{ $timezone }</code>
 insettings-timezone_bad = Unknown time zone. Send a name like <code>/settings timezone Europe/Moscow</code> or <code>/settings timezone UTC</code>.
 
 insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>.
+
+stats-caption =
+    📈 <b>Last { $days } days</b>, against the { $days } days before
+    Clicks: <b>{ $clicks }</b>{ $clicks_change }
+    Completed exchanges: <b>{ $completed }</b>{ $completed_change }
+    Rewards: <b>{ $rewards }</b> USD{ $rewards_change }
+
+stats-chart_title = Last { $days } days ({ $timezone })
+
+stats-chart_clicks = Clicks
+
+stats-chart_completed = Completed exchanges
+
+stats-chart_rewards = Rewards, USD
+
+stats-chart_counts = Clicks and exchanges
+
+stats-bad_period = Period: <code>7d</code>, <code>30d</code> or <code>90d</code>, e.g. /stats 90d (without one: the last 30 days)

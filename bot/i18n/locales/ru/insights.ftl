@@ -48,3 +48,29 @@ insettings-timezone_saved = ✅ Часовой пояс: <code>{ $timezone }</co
 insettings-timezone_bad = Неизвестный часовой пояс. Пришлите название, например <code>/settings timezone Europe/Moscow</code> или <code>/settings timezone UTC</code>.
 
 insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>.
+
+stats-caption =
+    📈 <b>Последние { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    }</b> в сравнении с предыдущими
+    Клики: <b>{ $clicks }</b>{ $clicks_change }
+    Завершённые обмены: <b>{ $completed }</b>{ $completed_change }
+    Вознаграждения: <b>{ $rewards }</b> USD{ $rewards_change }
+
+stats-chart_title = Последние { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } ({ $timezone })
+
+stats-chart_clicks = Клики
+
+stats-chart_completed = Завершённые обмены
+
+stats-chart_rewards = Вознаграждения, USD
+
+stats-chart_counts = Клики и обмены
+
+stats-bad_period = Период: <code>7d</code>, <code>30d</code> или <code>90d</code>, например /stats 90d (без него — последние 30 дней)

@@ -6,6 +6,7 @@ menu-payouts = Заявки на выплату
 menu-exchanges = Обмены рефералов
 menu-clicks = Переходы по ссылкам
 menu-sources = Заработок по источникам трафика
+menu-stats = График кликов, обменов и вознаграждений
 menu-link = Привязать аккаунт
 menu-unlink = Отвязать аккаунт
 menu-settings = Уведомления вкл/выкл
