@@ -21,6 +21,7 @@ MENU: tuple[str, ...] = (
     "clicks",
     "sources",
     "stats",
+    "export",
     "link",
     "unlink",
     "settings",

@@ -1,4 +1,5 @@
-"""Presenters of /sources and /stats (the table, the chart's labels and caption)."""
+"""Presenters of /sources, /stats and /export (the table, the chart's labels and caption, the
+export's summary)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, Translator
 from bot.services import charts
 from bot.services.analytics import SourcesReport, StatsReport
+from bot.services.export import CsvFile
 from bot.services.insights import DIRECT, OTHER, UNKNOWN, SourceRow
 from bot.services.reports import Period
 from bot.storage.accounts import Account
@@ -19,6 +21,7 @@ from bot.telegram.keyboards import account_label
 from bot.telegram.render import clamp_page, money, paginate, short
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
+_KINDS = ("exchanges", "payouts", "clicks")
 _SPECIAL = {DIRECT: "sources.direct", UNKNOWN: "sources.unknown", OTHER: "sources.other"}
 
 
@@ -131,3 +134,25 @@ async def stats_chart(
     labels = chart_labels(t, report, timezone)
     png = await asyncio.to_thread(charts.draw, report.current, labels)
     return png, stats_caption(t, report)
+
+
+def export_summary(
+    t: Translator,
+    period: Period,
+    files: list[CsvFile],
+    failed: list[Account],
+    timezone: str | None,
+) -> str:
+    counts = {kind: sum(f.rows for f in files if f.name.startswith(kind)) for kind in _KINDS}
+    lines = [
+        t(
+            "export.summary",
+            period=Html(t(f"period.{period.value}")),
+            files=len(files),
+            exchanges=counts["exchanges"],
+            payouts=counts["payouts"],
+            clicks=counts["clicks"],
+            timezone=timezone or "UTC",
+        )
+    ]
+    return "\n".join(lines + _failed(t, failed))

@@ -3,8 +3,12 @@ in-process sandbox seeded with demo-key-dave-0004 (numbers in bot/sandbox/seed_s
 
 from __future__ import annotations
 
+import csv
 import io
+import time
+from datetime import datetime, timedelta
 
+from bot.devtools.bot_api_models import FakeMessage
 from bot.i18n import Translator
 from bot.sandbox.seed import ALICE
 from bot.sandbox.seed_sources import DAVE
@@ -86,3 +90,80 @@ async def test_stats_chart_for_30_days_as_a_photo(harness: Harness) -> None:
     )
     assert harness.fake.violations == []
     await harness.ask("/stats 1y", "Period: 7d, 30d or 90d")
+
+
+def _csv(message: FakeMessage) -> list[dict[str, str]]:
+    assert message.upload is not None
+    return list(csv.DictReader(io.StringIO(message.upload.decode("utf-8"), newline="")))
+
+
+async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.link(ALICE)
+    await harness.ask("/settings timezone Asia/Tokyo", "Time zone")
+    mark = harness.fake.revision
+    await harness.say("/export")
+    summary = await harness.fake.wait_for_text(harness.chat.id, "Export (30 days)", since=mark)
+    assert "in 3 CSV files (UTF-8, dates in Asia/Tokyo)" in summary.text
+    sent: dict[str, FakeMessage] = {}
+    for _ in range(3):
+        doc = await harness.fake.wait_for(
+            lambda m: m.media is not None and "document" in m.media
+            and m.media["document"]["file_name"] not in sent,
+            since=mark,
+        )  # fmt: skip
+        sent[doc.media["document"]["file_name"]] = doc  # type: ignore[index]
+    assert sorted(sent) == ["clicks-30d.csv", "exchanges-30d.csv", "payouts-30d.csv"]
+    partner = harness.sandbox.state.partners[ALICE]
+    now = int(time.time())
+    start = now - now % 60 - 30 * 86_400
+
+    def near_edge(moment: int) -> bool:  # the bot's window may start a minute apart
+        return abs(moment - start) < 120
+
+    def shown(moment: str) -> int:
+        parsed = datetime.fromisoformat(moment)
+        assert parsed.utcoffset() == timedelta(hours=9)
+        return int(parsed.timestamp())
+
+    exchanges = {
+        int(r["id"]): (shown(r["created_at"]), r["amount_give"], r["amount_get"],
+                       r["completed"], r["accrued"], r["partner_reward"], r["user_hash"])
+        for r in _csv(sent["exchanges-30d.csv"])
+    }  # fmt: skip
+    seeded = {
+        e.id: (e.time, format(e.amount_give, "f"), format(e.amount_get, "f"),
+               str(e.exchange_success), str(e.accrued), format(e.partner_reward, "f"), e.user_hash)
+        for e in partner.exchanges.values() if e.time >= start
+    }  # fmt: skip
+    drop = {i for i, row in {**exchanges, **seeded}.items() if near_edge(row[0])}
+    assert seeded and {i: r for i, r in exchanges.items() if i not in drop} == {
+        i: r for i, r in seeded.items() if i not in drop
+    }
+    clicks = {
+        int(r["id"]): (shown(r["time"]), r["referrer"], r["query_string"], r["user_hash"])
+        for r in _csv(sent["clicks-30d.csv"])
+    }
+    seeded_clicks = {
+        c.id: (c.time, c.referrer, c.query_string, c.user_hash)
+        for c in partner.clicks if c.time >= start
+    }  # fmt: skip
+    drop = {i for i, row in {**clicks, **seeded_clicks}.items() if near_edge(row[0])}
+    assert any("пример.рф" in row[1] for row in seeded_clicks.values())  # UTF-8 on the way
+    assert {i: r for i, r in clicks.items() if i not in drop} == {
+        i: r for i, r in seeded_clicks.items() if i not in drop
+    }
+    payouts = {
+        int(r["id"]): (shown(r["created_at"]), r["pay_amount"], r["status"])
+        for r in _csv(sent["payouts-30d.csv"])
+    }
+    statuses = ["pending", "paid", "canceled", "canceled_by_user"]
+    seeded_payouts = {
+        p.id: (p.time, format(p.pay_amount, "f"), statuses[p.status])
+        for p in partner.payouts.values() if p.time >= start
+    }  # fmt: skip
+    drop = {i for i, row in {**payouts, **seeded_payouts}.items() if near_edge(row[0])}
+    assert len(seeded_payouts) >= 4 and {i: r for i, r in payouts.items() if i not in drop} == {
+        i: r for i, r in seeded_payouts.items() if i not in drop
+    }
+    assert harness.fake.violations == []

@@ -7,6 +7,7 @@ from aiogram import Router
 from bot.telegram.handlers import (
     admin,
     errors,
+    export,
     fallback,
     insight_settings,
     language,
@@ -33,6 +34,7 @@ def get_routers() -> list[Router]:
         reports.router,
         sources.router,
         stats.router,
+        export.router,
         language.router,
         insight_settings.router,  # before settings: /settings with arguments
         settings.router,

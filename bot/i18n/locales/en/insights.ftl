@@ -63,3 +63,10 @@ stats-chart_rewards = Rewards, USD
 stats-chart_counts = Clicks and exchanges
 
 stats-bad_period = Period: <code>7d</code>, <code>30d</code> or <code>90d</code>, e.g. /stats 90d (without one: the last 30 days)
+
+export-summary = 📄 <b>Export</b> ({ $period }): { $exchanges } exchanges, { $payouts } payouts, { $clicks } clicks in { $files ->
+        [one] { $files } CSV file
+       *[other] { $files } CSV files
+    } (UTF-8, dates in { $timezone }).
+
+export-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /export 7d (without one: the last 30 days)

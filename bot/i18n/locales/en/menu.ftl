@@ -7,6 +7,7 @@ menu-exchanges = Referred exchanges
 menu-clicks = Clicks on your links
 menu-sources = Earnings per traffic source
 menu-stats = Chart of clicks, exchanges and rewards
+menu-export = Exchanges, payouts and clicks as CSV
 menu-link = Link an affiliate account
 menu-unlink = Unlink an account
 menu-settings = Notifications on/off

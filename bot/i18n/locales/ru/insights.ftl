@@ -74,3 +74,10 @@ stats-chart_rewards = Вознаграждения, USD
 stats-chart_counts = Клики и обмены
 
 stats-bad_period = Период: <code>7d</code>, <code>30d</code> или <code>90d</code>, например /stats 90d (без него — последние 30 дней)
+
+export-summary = 📄 <b>Выгрузка</b> ({ $period }): обменов { $exchanges }, выплат { $payouts }, кликов { $clicks } в { $files ->
+        [one] { $files } файле CSV
+       *[other] { $files } файлах CSV
+    } (UTF-8, даты в { $timezone }).
+
+export-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /export 7d (без него — последние 30 дней)

@@ -7,6 +7,7 @@ menu-exchanges = Обмены рефералов
 menu-clicks = Переходы по ссылкам
 menu-sources = Заработок по источникам трафика
 menu-stats = График кликов, обменов и вознаграждений
+menu-export = Обмены, выплаты и клики в CSV
 menu-link = Привязать аккаунт
 menu-unlink = Отвязать аккаунт
 menu-settings = Уведомления вкл/выкл
