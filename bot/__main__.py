@@ -41,6 +41,7 @@ from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
@@ -126,7 +127,7 @@ def make_dispatcher(
         ),
     )
     cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
-    reports = ReportService(api, repo, cache)
+    reports = ReportService(api, repo, cache, watch=PayoutWatchRepo(db))
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,

@@ -1,8 +1,9 @@
 """The notification engine: owns the poller and the sender, started and stopped with the bot.
 
-Two long-lived tasks in total, whatever the number of accounts. `stop()` ends polling at once
-(polls in flight are cancelled: nothing of theirs was committed, they are simply done again
-after the restart) and lets the sender finish the messages in flight within `timeout`.
+Three long-lived tasks in total (poller, sender, payout watchdog), whatever the number of
+accounts. `stop()` ends polling at once (polls in flight are cancelled: nothing of theirs was
+committed, they are simply done again after the restart) and lets the sender finish the
+messages in flight within `timeout`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
 from bot.notifications.schedule import PollSchedule
 from bot.notifications.sender import Sender
+from bot.notifications.watchdog import PayoutWatchdog
+from bot.services.payout_watch import Thresholds
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
+from bot.storage.payout_watch import PayoutWatchRepo
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,11 @@ class NotificationEngine:
             api, PollSchedule(db), outbox, vault, poller_config(settings),
             on_enqueued=self.sender.wake, clock=clock,
         )  # fmt: skip
+        # --- payout watchdog (issue 16): its own task, reading what the poller stored
+        self.watchdog = PayoutWatchdog(
+            PayoutWatchRepo(db), Thresholds.parse(settings.payout_reminder_hours),
+            clock=clock, on_enqueued=self.sender.wake,
+        )  # fmt: skip
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -61,6 +70,7 @@ class NotificationEngine:
         self._tasks = [
             asyncio.create_task(self.poller.run(self._stopping), name="notifications-poller"),
             asyncio.create_task(self.sender.run(self._stopping), name="notifications-sender"),
+            asyncio.create_task(self.watchdog.run(self._stopping), name="payout-watchdog"),
         ]
         log.info("Notifications started")
 

@@ -22,11 +22,13 @@ from typing import Any
 import aiosqlite
 
 from bot.notifications.detector import ExchangeState, PayoutState
+from bot.storage import payout_watch
 from bot.storage.chats import NotificationKind
 from bot.storage.db import Database
 
 KEY_REJECTED = "key_rejected"  # not a toggle: always sent
 KEY_WORKS = "key_works"  # a paused account's key is accepted again; not a toggle either
+PAYOUT_OVERDUE = payout_watch.PAYOUT_OVERDUE  # issue 16: a payout pending too long
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
 
 _UPSERT_EXCHANGE = (
@@ -296,6 +298,13 @@ def _outbox_row(message: Message, now: float) -> tuple[Any, ...]:
     return (message.key, message.chat_id, message.account_id, message.kind, payload, now)
 
 
+def _follows(wanted: frozenset[str]) -> frozenset[str]:
+    """Kinds that follow a toggle: the payout watchdog's reminder follows payout statuses."""
+    if NotificationKind.PAYOUT_STATUS.value in wanted:
+        return frozenset({PAYOUT_OVERDUE})
+    return frozenset()
+
+
 def _pending(row: aiosqlite.Row) -> Pending:
     wanted = frozenset(k.value for k in NotificationKind if row[k.column])
     return Pending(
@@ -309,5 +318,5 @@ def _pending(row: aiosqlite.Row) -> Pending:
         chat_type=row["chat_type"],
         chat_active=bool(row["active"]),
         linked=bool(row["linked"]),
-        wanted=wanted | {KEY_REJECTED, KEY_WORKS},
+        wanted=wanted | {KEY_REJECTED, KEY_WORKS} | _follows(wanted),
     )

@@ -14,10 +14,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
-from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS
+from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
-from bot.telegram.render import money, short
+from bot.telegram.render import money, short, when
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 _STATUS_KEYS = {
@@ -102,6 +102,16 @@ def _key_works(account_id: int | None, payload: Mapping[str, Any], t: Translator
     return t("notify.key_works", account=short(str(payload["account"]), 80)), None
 
 
+def _payout_overdue(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
+    text = t(
+        "notify.payout_overdue",
+        account=short(str(payload["account"]), 80),
+        payout_id=int(payload["payout_id"]),
+        date=when(int(payload["time"])),
+    )
+    return text, None
+
+
 _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rendered]] = {
     NotificationKind.ACCRUED.value: _accrued,
     NotificationKind.NEW_EXCHANGE.value: _new_exchange,
@@ -109,4 +119,5 @@ _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rend
     NotificationKind.PAYOUT_AVAILABLE.value: _payout_available,
     KEY_REJECTED: _key_rejected,
     KEY_WORKS: _key_works,
+    PAYOUT_OVERDUE: _payout_overdue,
 }

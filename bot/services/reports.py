@@ -23,8 +23,10 @@ from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInf
 from bot.exchanger.errors import ExchangerError
 from bot.i18n import words
 from bot.services.insights import Expected, expected
+from bot.services.payout_watch import TypicalPayTime, typical
 from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo
+from bot.storage.payout_watch import PayoutWatchRepo
 
 DAY = 86_400
 ALIGN = 60  # the newest window starts on a minute: repeated reads share one cache entry
@@ -79,6 +81,8 @@ class Window:
 class PayoutsView:
     payouts: list[Payout]
     method_titles: dict[int, str]
+    site: str = ""
+    typical: TypicalPayTime | None = None  # the site's median time to pay, when watched
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +138,13 @@ class ReportService:
         repo: AccountRepo,
         cache: ReadCache,
         clock: Callable[[], float] = time.time,
+        watch: PayoutWatchRepo | None = None,
     ) -> None:
         self._api = api
         self._repo = repo
         self._cache = cache
         self._clock = clock
+        self._watch = watch
 
     async def _creds(self, account_id: int) -> Credentials:
         creds = await self._repo.credentials(account_id)
@@ -212,7 +218,14 @@ class ReportService:
             raise info
         else:
             titles = {method.id: method.title for method in info.methods}
-        return PayoutsView([p for p in payouts if window.holds(p.time)], titles)
+        site = (await self._creds(account_id)).site
+        typical = await self.typical_pay_time(site)
+        return PayoutsView([p for p in payouts if window.holds(p.time)], titles, site, typical)
+
+    async def typical_pay_time(self, site: str) -> TypicalPayTime | None:
+        if self._watch is None:
+            return None
+        return typical(await self._watch.paid_durations(site))
 
     async def exchanges(self, account_id: int, window: Window) -> list[Exchange]:
         exchanges = await self._exchanges_since(account_id, window.start)

@@ -213,13 +213,21 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE state IN ('submitting', 'checking');
     CREATE INDEX payout_requests_checking ON payout_requests (state, next_check_at);
     """,
-    # 4: insights (issue 16): per-chat settings of /sources, /stats and /export; NULL keeps
-    # the default (the usual source parameters, UTC). Plain SQL: PostgreSQL accepts it too.
+    # 4: insights (issue 16): per-chat settings of /sources, /stats and /export (NULL keeps
+    # the default: the usual source parameters, UTC) and the payout watchdog's reminders.
+    # Plain SQL: PostgreSQL accepts it too.
     """
     CREATE TABLE chat_insight_settings (
         chat_id BIGINT PRIMARY KEY,
         source_params TEXT,                     -- comma-separated parameter names
         timezone TEXT                           -- an IANA name, e.g. Europe/Moscow
+    );
+    -- The payout watchdog's one reminder per payout pending too long (outbox rows are pruned).
+    CREATE TABLE payout_reminders (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        payout_id BIGINT NOT NULL,
+        reminded_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (account_id, payout_id)
     );
     """,
 )

@@ -166,6 +166,13 @@ def payouts(
     items.sort(key=lambda item: (item[0].time, item[0].id), reverse=True)
     blocks = [_owned(t, owner, _payout_block(t, p, titles)) for p, owner, titles in items]
     title = t("payouts.title_period", period=listing.title_period(t))
+    typical = {view.site: view.typical for _, view in data if view.typical}
+    for site, pay_time in sorted(typical.items()):
+        hours = max(1, round(pay_time.seconds / 3600))
+        title += "\n" + t(
+            "payouts.typical", site=short(site.split("://", 1)[-1], 60), hours=hours,
+            count=pay_time.watched,
+        )  # fmt: skip
     return _paged(t, listing, View.PAYOUTS, title, blocks, page)
 
 

@@ -167,3 +167,21 @@ async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -
         i: r for i, r in seeded_payouts.items() if i not in drop
     }
     assert harness.fake.violations == []
+
+
+async def test_payouts_show_the_sites_typical_time_to_pay(harness: Harness) -> None:
+    running = await harness.start_bot()
+    await harness.link(ALICE)
+    (account,) = await running.db.fetch_all("SELECT id FROM accounts")
+    made = int(time.time()) - 86_400
+    await running.db.execute(
+        "INSERT INTO payout_state (account_id, payout_id, time, status) VALUES (?, 7, ?, 1)",
+        (account["id"], made),
+    )
+    await running.db.execute(
+        "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
+        " VALUES ('k', ?, ?, 'payout_status', '{\"payout_id\": 7, \"status\": 1}', ?)",
+        (harness.chat.id, account["id"], made + 5 * 3600),
+    )
+    reply = await harness.ask("/payouts", "Payout requests")
+    assert "usually pays within ~5 h (median of 1 payout I watched being paid)" in reply.text

@@ -53,3 +53,8 @@ notify-key_works =
     ✅ <b>Your API key works again</b>
     { $account }
     The site accepts it again: I check this account and notify you as before.
+
+notify-payout_overdue =
+    ⏰ <b>Payout #{ $payout_id } is still pending</b>
+    { $account }
+    Requested { $date } UTC. If it takes much longer than usual (/payouts shows the site's typical time), contact the site's support.

@@ -106,3 +106,8 @@ overview-total = <b>Total:</b> { $totals }
 balance-payout_button = 💸 Request a payout
 
 balance-all_button = 📚 All accounts
+
+payouts-typical = ⏱ { $site } usually pays within ~{ $hours } h (median of { $count ->
+        [one] { $count } payout
+       *[other] { $count } payouts
+    } I watched being paid)

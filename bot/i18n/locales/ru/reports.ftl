@@ -107,3 +107,8 @@ overview-total = <b>Итого:</b> { $totals }
 balance-payout_button = 💸 Заказать выплату
 
 balance-all_button = 📚 Все аккаунты
+
+payouts-typical = ⏱ { $site } обычно платит за ~{ $hours } ч (медиана по { $count ->
+        [one] { $count } выплате
+       *[other] { $count } выплатам
+    }, которые я видел оплаченными)
