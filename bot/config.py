@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     read_cache_seconds: float = Field(default=15.0, ge=0, le=600)
     # Payout watchdog (issue 16): "48" or "48,https://slow.example=96" (hours; site overrides).
     payout_reminder_hours: str = "48"
+    # Burst batching (issue 16): this many notifications of one chat due at once → one summary.
+    notify_burst: int = Field(default=5, ge=0, le=1000)
 
     @field_validator("bot_token")
     @classmethod

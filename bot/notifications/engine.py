@@ -45,7 +45,9 @@ class NotificationEngine:
     ) -> None:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
-        self.sender = Sender(bot, outbox, rate=settings.send_rate, clock=clock)
+        self.sender = Sender(
+            bot, outbox, rate=settings.send_rate, clock=clock, burst=settings.notify_burst
+        )
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),
             on_enqueued=self.sender.wake, clock=clock,

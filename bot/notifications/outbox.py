@@ -191,18 +191,24 @@ class Outbox:
         row = await self._db.fetch_one(f"SELECT MIN(next_attempt_at) FROM outbox WHERE {_PENDING}")
         return float(row[0]) if row and row[0] is not None else None
 
-    async def mark_sent(self, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (self._clock(), message_id),
-        )
+    async def mark_sent(self, *message_ids: int) -> None:
+        """Telegram accepted the message (one row, or every row a burst summary folded)."""
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            await _many(
+                conn, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                [(now, i) for i in message_ids],
+            )  # fmt: skip
 
-    async def retry(self, message_id: int, at: float) -> None:
-        """A failed attempt: counted, tried again at `at`."""
-        await self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-            (at, message_id),
-        )
+    async def retry(self, message_ids: int | Iterable[int], at: float) -> None:
+        """A failed attempt: counted, tried again at `at` (a summary's rows together)."""
+        ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
+        async with self._db.transaction() as conn:
+            await _many(
+                conn,
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                [(at, i) for i in ids],
+            )
 
     async def defer(self, message_ids: Iterable[int], at: float) -> None:
         """Not tried yet (rate limit): no attempt used."""

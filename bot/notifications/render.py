@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
+from bot.notifications.burst import BURST_SUMMARY
 from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
@@ -112,6 +113,37 @@ def _payout_overdue(account_id: int | None, payload: Mapping[str, Any], t: Trans
     return text, None
 
 
+MAX_SUMMARY_LINES = 25
+
+
+def _summary_line(item: Mapping[str, Any], t: Translator) -> str:
+    account = short(str(item.get("account", "")), 60)
+    kind = item["kind"]
+    if kind == NotificationKind.PAYOUT_STATUS.value:
+        status = Html(t(_STATUS_KEYS[PayoutStatus(int(item["status"]))]))
+        return t("notify.burst_payout", payout_id=int(item["payout_id"]), status=status,
+                 account=account)  # fmt: skip
+    if kind == PAYOUT_OVERDUE:
+        return t("notify.burst_overdue", payout_id=int(item["payout_id"]), account=account)
+    key = "notify.burst_accrued" if kind == NotificationKind.ACCRUED.value else "notify.burst_new"
+    return t(key, exchange_id=int(item["exchange_id"]), reward=_amount(item.get("reward", "0")),
+             account=account)  # fmt: skip
+
+
+def _burst_summary(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
+    """Many notifications of one chat at once: one line each (the first 25), accrued total."""
+    items = list(payload["items"])
+    accrued = [i for i in items if i["kind"] == NotificationKind.ACCRUED.value]
+    total = sum((Decimal(str(i.get("reward", "0"))) for i in accrued), Decimal(0))
+    lines = [t("notify.burst_title", count=len(items))]
+    if accrued:
+        lines.append(t("notify.burst_accrued_total", count=len(accrued), total=money(total)))
+    lines += [_summary_line(item, t) for item in items[:MAX_SUMMARY_LINES]]
+    if len(items) > MAX_SUMMARY_LINES:
+        lines.append(t("notify.burst_more", count=len(items) - MAX_SUMMARY_LINES))
+    return "\n".join(lines), None
+
+
 _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rendered]] = {
     NotificationKind.ACCRUED.value: _accrued,
     NotificationKind.NEW_EXCHANGE.value: _new_exchange,
@@ -120,4 +152,5 @@ _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rend
     KEY_REJECTED: _key_rejected,
     KEY_WORKS: _key_works,
     PAYOUT_OVERDUE: _payout_overdue,
+    BURST_SUMMARY: _burst_summary,
 }

@@ -47,6 +47,7 @@ from aiogram.exceptions import (
 )
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.notifications.burst import fold
 from bot.notifications.health import backoff
 from bot.notifications.outbox import Outbox, Pending
 from bot.notifications.pacing import ChatPacer, Pacer
@@ -93,6 +94,7 @@ class Sender:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        burst: int = 0,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
         self._bot, self._outbox = bot, outbox
@@ -105,6 +107,10 @@ class Sender:
         self._network_failures = 0
         self._monotonic = monotonic
         self._recent_429: dict[int, float] = {}  # chat → when it last met a 429 (monotonic)
+        # --- burst batching (issue 16): `burst` or more foldable rows of a chat due at once
+        # go out as one summary (0: off); summary row id → the ids of the rows it stands for.
+        self._burst = burst
+        self._folded: dict[int, tuple[int, ...]] = {}
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -142,6 +148,10 @@ class Sender:
                 by_chat[row.chat_id].append(row)
         for reason, ids in by_reason.items():
             await self._outbox.drop(ids, reason)
+        self._folded = {}
+        for chat_id, chat_rows in by_chat.items():  # burst batching (issue 16)
+            by_chat[chat_id], folded = fold(chat_rows, self._burst)
+            self._folded.update(folded)
         await self._defer_excess(by_chat)
         sends = (self._send_chat(chat, stopping) for chat in by_chat.values())
         # Every chat's sends end before the next batch is read, even when one of them failed:
@@ -157,7 +167,7 @@ class Sender:
             gap = self._chats.gap(chat_rows[0].is_group)
             quota = max(1, int(HORIZON / gap)) if gap > 0 else len(chat_rows)
             if len(chat_rows) > quota:
-                later = [row.id for row in chat_rows[quota:]]
+                later = [i for row in chat_rows[quota:] for i in self._ids(row)]
                 del chat_rows[quota:]
                 await self._outbox.defer(later, self._clock() + quota * gap)
 
@@ -225,19 +235,24 @@ class Sender:
         delay = backoff(row.attempts + 1, 1.0, MAX_RETRY_DELAY, self._rng)
         return Delivery(Outcome.RETRY, reason, delay=delay)
 
+    def _ids(self, row: Pending) -> tuple[int, ...]:
+        """The outbox rows a row stands for: itself, or every row a summary folds."""
+        return self._folded.get(row.id, (row.id,))
+
     async def _apply(self, row: Pending, delivery: Delivery) -> None:
         outcome = delivery.outcome
+        ids = self._ids(row)
         if outcome is Outcome.SENT:
-            await self._outbox.mark_sent(row.id)
+            await self._outbox.mark_sent(*ids)
             log.debug("Notification %d sent to chat %d", row.id, row.chat_id)
         elif outcome is Outcome.RETRY and row.attempts + 1 < self._max_attempts:
             at = self._clock() + delivery.delay
-            await self._outbox.retry(row.id, at)
+            await self._outbox.retry(ids, at)
             log.info(
                 "Notification %d: %s; retry in %.0f s", row.id, delivery.reason, delivery.delay
             )
         elif outcome is Outcome.RETRY:
-            await self._outbox.drop([row.id], f"gave up: {delivery.reason}")
+            await self._outbox.drop(ids, f"gave up: {delivery.reason}")
             log.warning("Notification %d dropped after %d attempts", row.id, row.attempts + 1)
         elif outcome is Outcome.CHAT_GONE:
             dropped = await self._outbox.chat_gone(row.chat_id, delivery.reason)
@@ -251,7 +266,7 @@ class Sender:
             await self._outbox.migrate_chat(row.chat_id, delivery.new_chat_id)
             log.info("Chat %d moved to %d", row.chat_id, delivery.new_chat_id)
         else:
-            await self._outbox.drop([row.id], delivery.reason)
+            await self._outbox.drop(ids, delivery.reason)
             log.warning("Notification %d dropped: %s", row.id, delivery.reason)
 
     async def _idle(self, stopping: asyncio.Event) -> None:

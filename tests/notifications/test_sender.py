@@ -362,3 +362,28 @@ async def test_key_works_again_is_sent_whatever_the_toggles(
     [text] = texts(fake, ANN)
     assert "API-ключ снова работает" in text and "ex.example" in text
     assert fake.violations == []
+
+
+async def test_a_burst_of_12_accruals_arrives_as_one_message(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    await enqueue(queue, link, ANN, *range(1, 13))  # a site's cron run accrued twelve at once
+    await enqueue(queue, link, ANN, 99, kind=NotificationKind.PAYOUT_AVAILABLE.value)
+    fake.fail_next("sendMessage", 429, retry_after=1)  # the summary's first attempt
+    sender = make_sender(bot, queue, clock, burst=5)
+    await sender.drain()
+    rows = await pending(db)
+    ann_rows = rows[:12]
+    # Nothing folded is marked sent before Telegram accepted the summary; all wait together.
+    assert {(attempts, sent) for _, attempts, sent, _ in ann_rows} == {(1, 0)}
+    await enqueue(queue, link, BOB, 1, 2)  # below the burst size: one message each
+    clock.offset = 1.5
+    await sender.drain()
+    await sender.drain()
+    (summary, available) = fake.bot_messages(ANN)
+    assert summary.text.startswith("🔔 12 notifications at once\n💰 12 rewards accrued: +18.00 USD")
+    assert summary.text.count("• 💰 +1.50 USD · exchange #") == 12
+    assert available.callback_data("Request a payout") is not None
+    assert len(fake.bot_messages(BOB)) == 2
+    assert all(sent for _, _, sent, _ in await pending(db))
+    assert fake.violations == []

@@ -58,3 +58,20 @@ notify-payout_overdue =
     ⏰ <b>Payout #{ $payout_id } is still pending</b>
     { $account }
     Requested { $date } UTC. If it takes much longer than usual (/payouts shows the site's typical time), contact the site's support.
+
+notify-burst_title = 🔔 <b>{ $count } notifications at once</b>
+
+notify-burst_accrued_total = 💰 { $count ->
+        [one] { $count } reward accrued
+       *[other] { $count } rewards accrued
+    }: <b>+{ $total } USD</b>
+
+notify-burst_accrued = • 💰 +{ $reward } USD · exchange #{ $exchange_id } · { $account }
+
+notify-burst_new = • 🔄 new exchange #{ $exchange_id } · { $account }
+
+notify-burst_payout = • 💸 payout #{ $payout_id }: { $status } · { $account }
+
+notify-burst_overdue = • ⏰ payout #{ $payout_id } still pending · { $account }
+
+notify-burst_more = …and { $count } more

@@ -58,3 +58,25 @@ notify-payout_overdue =
     ⏰ <b>Выплата #{ $payout_id } всё ещё в ожидании</b>
     { $account }
     Запрошена { $date } UTC. Если она идёт намного дольше обычного (/payouts показывает, сколько обычно платит сайт), напишите в поддержку сайта.
+
+notify-burst_title = 🔔 <b>Сразу { $count } { $count ->
+        [one] уведомление
+        [few] уведомления
+       *[many] уведомлений
+    }</b>
+
+notify-burst_accrued_total = 💰 Начислено { $count ->
+        [one] { $count } вознаграждение
+        [few] { $count } вознаграждения
+       *[many] { $count } вознаграждений
+    }: <b>+{ $total } USD</b>
+
+notify-burst_accrued = • 💰 +{ $reward } USD · обмен #{ $exchange_id } · { $account }
+
+notify-burst_new = • 🔄 новый обмен #{ $exchange_id } · { $account }
+
+notify-burst_payout = • 💸 выплата #{ $payout_id }: { $status } · { $account }
+
+notify-burst_overdue = • ⏰ выплата #{ $payout_id } всё ещё в ожидании · { $account }
+
+notify-burst_more = …и ещё { $count }
