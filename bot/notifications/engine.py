@@ -24,6 +24,7 @@ from bot.notifications.watchdog import PayoutWatchdog
 from bot.services.payout_watch import Thresholds
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
+from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,9 @@ class NotificationEngine:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
         self.sender = Sender(
-            bot, outbox, rate=settings.send_rate, clock=clock, burst=settings.notify_burst
-        )
+            bot, outbox, rate=settings.send_rate, clock=clock, burst=settings.notify_burst,
+            quiet=InsightSettingsRepo(db),
+        )  # fmt: skip
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),
             on_enqueued=self.sender.wake, clock=clock,

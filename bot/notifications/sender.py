@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -52,8 +53,15 @@ from bot.notifications.health import backoff
 from bot.notifications.outbox import Outbox, Pending
 from bot.notifications.pacing import ChatPacer, Pacer
 from bot.notifications.render import render
+from bot.services.quiet_hours import QuietHours
+from bot.storage.insight_settings import InsightSettings
 
 log = logging.getLogger(__name__)
+
+
+class QuietSource(Protocol):
+    async def with_quiet_hours(self, chat_ids: list[int]) -> dict[int, InsightSettings]: ...
+
 
 BATCH = 300  # large enough that the global pace, not one chat's 1 s gaps, sets a batch's length
 HORIZON = 3.0  # seconds of one chat's messages taken per batch; the rest is deferred
@@ -95,6 +103,7 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         burst: int = 0,
+        quiet: QuietSource | None = None,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
         self._bot, self._outbox = bot, outbox
@@ -111,6 +120,7 @@ class Sender:
         # go out as one summary (0: off); summary row id → the ids of the rows it stands for.
         self._burst = burst
         self._folded: dict[int, tuple[int, ...]] = {}
+        self._quiet = quiet  # quiet hours per chat (issue 16); None: none
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -149,8 +159,10 @@ class Sender:
         for reason, ids in by_reason.items():
             await self._outbox.drop(ids, reason)
         self._folded = {}
+        minimum = dict.fromkeys(by_chat, self._burst)
+        await self._hold_quiet(by_chat, minimum)
         for chat_id, chat_rows in by_chat.items():  # burst batching (issue 16)
-            by_chat[chat_id], folded = fold(chat_rows, self._burst)
+            by_chat[chat_id], folded = fold(chat_rows, minimum[chat_id])
             self._folded.update(folded)
         await self._defer_excess(by_chat)
         sends = (self._send_chat(chat, stopping) for chat in by_chat.values())
@@ -161,6 +173,22 @@ class Sender:
             if isinstance(error, BaseException):
                 raise error  # run() logs it and idles: no hot loop on a failing database
         return len(rows)
+
+    async def _hold_quiet(self, by_chat: dict[int, list[Pending]], minimum: dict[int, int]) -> None:
+        """Quiet hours (issue 16): a quiet chat's rows wait until its quiet hours end; just
+        after the end, what was held goes out as one summary (folded from two rows on)."""
+        if self._quiet is None or not by_chat:
+            return
+        now = self._clock()
+        for chat_id, settings in (await self._quiet.with_quiet_hours(list(by_chat))).items():
+            if settings.quiet is None or chat_id not in by_chat:
+                continue
+            hours = QuietHours(*settings.quiet, settings.timezone)
+            until = hours.until(now)
+            if until is not None:
+                await self._outbox.defer([row.id for row in by_chat.pop(chat_id)], until)
+            elif hours.just_ended(now):
+                minimum[chat_id] = 2
 
     async def _defer_excess(self, by_chat: dict[int, list[Pending]]) -> None:
         for chat_rows in by_chat.values():

@@ -1,10 +1,11 @@
-"""Per-chat settings of the insight commands (/sources, /stats, /export): which link
-parameters name a traffic source, and the chat's time zone. A missing row or NULL column
-means the default. Plain SQL that SQLite and PostgreSQL both accept."""
+"""Per-chat settings typed after /settings: which link parameters name a traffic source, the
+chat's time zone (/stats, /export, quiet hours) and its quiet hours. A missing row or NULL
+column means the default. Plain SQL that SQLite and PostgreSQL both accept."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.storage.db import Database
 
@@ -13,6 +14,18 @@ from bot.storage.db import Database
 class InsightSettings:
     source_params: tuple[str, ...] | None = None  # None: the default parameters
     timezone: str | None = None  # None: UTC
+    quiet: tuple[int, int] | None = None  # quiet hours (start, end), local hours
+
+
+_COLUMNS = "source_params, timezone, quiet_start, quiet_end FROM chat_insight_settings"
+
+
+def _settings(row: Any) -> InsightSettings:
+    params = tuple(row["source_params"].split(",")) if row["source_params"] else None
+    quiet = None
+    if row["quiet_start"] is not None and row["quiet_end"] is not None:
+        quiet = (int(row["quiet_start"]), int(row["quiet_end"]))
+    return InsightSettings(params, row["timezone"], quiet)
 
 
 class InsightSettingsRepo:
@@ -20,14 +33,29 @@ class InsightSettingsRepo:
         self._db = db
 
     async def get(self, chat_id: int) -> InsightSettings:
-        row = await self._db.fetch_one(
-            "SELECT source_params, timezone FROM chat_insight_settings WHERE chat_id = ?",
-            (chat_id,),
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} WHERE chat_id = ?", (chat_id,))
+        return _settings(row) if row else InsightSettings()
+
+    async def with_quiet_hours(self, chat_ids: list[int]) -> dict[int, InsightSettings]:
+        """The settings of those of `chat_ids` that have quiet hours."""
+        if not chat_ids:
+            return {}
+        marks = ", ".join("?" for _ in chat_ids)
+        rows = await self._db.fetch_all(
+            f"SELECT chat_id, {_COLUMNS} WHERE chat_id IN ({marks})"
+            " AND quiet_start IS NOT NULL AND quiet_end IS NOT NULL",
+            chat_ids,
         )
-        if row is None:
-            return InsightSettings()
-        params = tuple(row["source_params"].split(",")) if row["source_params"] else None
-        return InsightSettings(params, row["timezone"])
+        return {row["chat_id"]: _settings(row) for row in rows}
+
+    async def set_quiet_hours(self, chat_id: int, hours: tuple[int, int] | None) -> None:
+        start, end = hours or (None, None)
+        await self._db.execute(
+            "INSERT INTO chat_insight_settings (chat_id, quiet_start, quiet_end) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET quiet_start = excluded.quiet_start,"
+            " quiet_end = excluded.quiet_end",
+            (chat_id, start, end),
+        )
 
     async def set_source_params(self, chat_id: int, params: tuple[str, ...] | None) -> None:
         await self._db.execute(

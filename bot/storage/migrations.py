@@ -220,7 +220,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE chat_insight_settings (
         chat_id BIGINT PRIMARY KEY,
         source_params TEXT,                     -- comma-separated parameter names
-        timezone TEXT                           -- an IANA name, e.g. Europe/Moscow
+        timezone TEXT,                          -- an IANA name, e.g. Europe/Moscow
+        quiet_start SMALLINT,                   -- quiet hours: from this local hour …
+        quiet_end SMALLINT                      -- … to this one (NULL: no quiet hours)
     );
     -- The payout watchdog's one reminder per payout pending too long (outbox rows are pruned).
     CREATE TABLE payout_reminders (

@@ -185,3 +185,12 @@ async def test_payouts_show_the_sites_typical_time_to_pay(harness: Harness) -> N
     )
     reply = await harness.ask("/payouts", "Payout requests")
     assert "usually pays within ~5 h (median of 1 payout I watched being paid)" in reply.text
+
+
+async def test_quiet_hours_setting(harness: Harness) -> None:
+    await harness.start_bot()
+    await harness.ask("/settings timezone Europe/Moscow", "Time zone")
+    await harness.ask("/settings quiet 23-8", "Quiet hours: 23:00 – 8:00 (Europe/Moscow)")
+    await harness.ask("/settings quiet 8", "Send two hours")
+    await harness.ask("/settings quiet off", "Quiet hours off")
+    await harness.ask("/settings colour blue", "Settings you can type")

@@ -1,6 +1,6 @@
-"""/settings sources … and /settings timezone …: the insight settings typed as text (the bare
-/settings, with its notification toggles, is in settings.py and lists these too). In groups
-only administrators may change them (CHAT_ADMIN)."""
+"""/settings sources …, /settings timezone …, /settings quiet …: the settings typed as text
+(the bare /settings, with its notification toggles, is in settings.py and lists these too).
+In groups only administrators may change them (CHAT_ADMIN)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from aiogram.types import Message
 
 from bot.i18n import Translator
 from bot.services.insights import DEFAULT_SOURCE_PARAMS, parse_source_params
+from bot.services.quiet_hours import QuietHours
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 
 router = Router(name=__name__)
 DEFAULT_WORDS = frozenset({"default", "reset", "по-умолчанию", "сброс"})
+OFF_WORDS = frozenset({"off", "none", "выкл", "нет"})
 
 
 def valid_timezone(name: str) -> str | None:
@@ -52,5 +54,26 @@ async def insight_settings_handler(
             return
         await insight_settings.set_timezone(chat_id, None if zone == "UTC" else zone)
         await message.answer(t("insettings.timezone_saved", timezone=zone))
+    elif what.lower() == "quiet":
+        await _quiet(message, value, t, insight_settings)
     else:
         await message.answer(t("insettings.unknown"))
+
+
+async def _quiet(
+    message: Message, value: str, t: Translator, insight_settings: InsightSettingsRepo
+) -> None:
+    chat_id = message.chat.id
+    if value.lower() in OFF_WORDS:
+        await insight_settings.set_quiet_hours(chat_id, None)
+        await message.answer(t("insettings.quiet_off"))
+        return
+    timezone = (await insight_settings.get(chat_id)).timezone
+    hours = QuietHours.parse(value, timezone)
+    if hours is None:
+        await message.answer(t("insettings.quiet_bad"))
+        return
+    await insight_settings.set_quiet_hours(chat_id, (hours.start, hours.end))
+    await message.answer(
+        t("insettings.quiet_saved", start=hours.start, end=hours.end, timezone=timezone or "UTC")
+    )

@@ -44,7 +44,7 @@ insettings-timezone_saved = ✅ Time zone: <code>{ $timezone }</code>
 
 insettings-timezone_bad = Unknown time zone. Send a name like <code>/settings timezone Europe/Moscow</code> or <code>/settings timezone UTC</code>.
 
-insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>.
+insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>.
 
 stats-caption =
     📈 <b>Last { $days } days</b>, against the { $days } days before
@@ -70,3 +70,9 @@ export-summary = 📄 <b>Export</b> ({ $period }): { $exchanges } exchanges, { $
     } (UTF-8, dates in { $timezone }).
 
 export-bad_period = Period: <code>today</code>, <code>7d</code> or <code>30d</code>, e.g. /export 7d (without one: the last 30 days)
+
+insettings-quiet_saved = 🌙 Quiet hours: { $start }:00 – { $end }:00 ({ $timezone }). Notifications due meanwhile are held and sent as one summary when they end.
+
+insettings-quiet_off = 🔔 Quiet hours off.
+
+insettings-quiet_bad = Send two hours 0–23, e.g. <code>/settings quiet 23-8</code> (in the chat's time zone), or <code>/settings quiet off</code>.

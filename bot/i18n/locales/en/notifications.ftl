@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Notifications in this chat</b>
     Tap a kind to turn it on or off. Linking an account never announces its past.
-    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts and exports).
+    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary).
 
 settings-on = ✅ { $name }
 

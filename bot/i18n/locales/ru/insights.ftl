@@ -47,7 +47,7 @@ insettings-timezone_saved = ✅ Часовой пояс: <code>{ $timezone }</co
 
 insettings-timezone_bad = Неизвестный часовой пояс. Пришлите название, например <code>/settings timezone Europe/Moscow</code> или <code>/settings timezone UTC</code>.
 
-insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>.
+insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>.
 
 stats-caption =
     📈 <b>Последние { $days } { $days ->
@@ -81,3 +81,9 @@ export-summary = 📄 <b>Выгрузка</b> ({ $period }): обменов { $e
     } (UTF-8, даты в { $timezone }).
 
 export-bad_period = Период: <code>today</code>, <code>7d</code> или <code>30d</code>, например /export 7d (без него — последние 30 дней)
+
+insettings-quiet_saved = 🌙 Тихие часы: { $start }:00 – { $end }:00 ({ $timezone }). Уведомления за это время придержу и пришлю одной сводкой, когда они закончатся.
+
+insettings-quiet_off = 🔔 Тихие часы выключены.
+
+insettings-quiet_bad = Пришлите два часа от 0 до 23, например <code>/settings quiet 23-8</code> (в часовом поясе чата), или <code>/settings quiet off</code>.

@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Уведомления в этом чате</b>
     Нажмите на вид, чтобы включить или выключить его. О прошлом привязанного аккаунта я не сообщаю.
-    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики и выгрузки).
+    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики, выгрузки, тихие часы), <code>/settings quiet 23-8</code> (уведомления придерживаются, потом одна сводка).
 
 settings-on = ✅ { $name }
 
