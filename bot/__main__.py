@@ -40,6 +40,7 @@ from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
+from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
@@ -136,6 +137,7 @@ def make_dispatcher(
         reports=reports,
         analytics=AnalyticsService(reports),
         insight_settings=InsightSettingsRepo(db),
+        digests=DigestRepo(db),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=payouts,
     )

@@ -1,7 +1,7 @@
 """The notification engine: owns the poller and the sender, started and stopped with the bot.
 
-Three long-lived tasks in total (poller, sender, payout watchdog), whatever the number of
-accounts. `stop()` ends polling at once (polls in flight are cancelled: nothing of theirs was
+Four long-lived tasks in total (poller, sender, payout watchdog, digests), whatever the number
+of accounts. `stop()` ends polling at once (polls in flight are cancelled: nothing of theirs was
 committed, they are simply done again after the restart) and lets the sender finish the
 messages in flight within `timeout`.
 """
@@ -16,14 +16,21 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
 from bot.notifications.clock import SchedulingClock
+from bot.notifications.digest import DigestScheduler
 from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
 from bot.notifications.schedule import PollSchedule
 from bot.notifications.sender import Sender
 from bot.notifications.watchdog import PayoutWatchdog
+from bot.services.analytics import AnalyticsService
+from bot.services.digest import DigestService
 from bot.services.payout_watch import Thresholds
+from bot.services.read_cache import ReadCache
+from bot.services.reports import ReportService
+from bot.storage.accounts import AccountRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
+from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 
@@ -59,6 +66,13 @@ class NotificationEngine:
             PayoutWatchRepo(db), Thresholds.parse(settings.payout_reminder_hours),
             clock=clock, on_enqueued=self.sender.wake,
         )  # fmt: skip
+        # --- digests (issue 16): the chat's daily/weekly summary at its hour, via the outbox
+        reports = ReportService(api, AccountRepo(db, vault), ReadCache(settings.read_cache_seconds))
+        self.digests = DigestScheduler(
+            DigestRepo(db), InsightSettingsRepo(db),
+            DigestService(AccountRepo(db, vault), reports, AnalyticsService(reports)),
+            clock=clock, on_enqueued=self.sender.wake,
+        )  # fmt: skip
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -75,6 +89,7 @@ class NotificationEngine:
             asyncio.create_task(self.poller.run(self._stopping), name="notifications-poller"),
             asyncio.create_task(self.sender.run(self._stopping), name="notifications-sender"),
             asyncio.create_task(self.watchdog.run(self._stopping), name="payout-watchdog"),
+            asyncio.create_task(self.digests.run(self._stopping), name="digests"),
         ]
         log.info("Notifications started")
 

@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
 from bot.notifications.burst import BURST_SUMMARY
-from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
+from bot.notifications.outbox import DIGEST, KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
 from bot.telegram.render import money, short, when
@@ -116,6 +116,44 @@ def _payout_overdue(account_id: int | None, payload: Mapping[str, Any], t: Trans
 MAX_SUMMARY_LINES = 25
 
 
+def _digest(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
+    lines = [
+        t("notify.digest_title_weekly" if payload["every"] == "weekly" else "notify.digest_title"),
+        t(
+            "notify.digest_counts",
+            clicks=int(payload["clicks"]),
+            exchanges=int(payload["exchanges"]),
+            completed=int(payload["completed"]),
+        ),
+        t(
+            "notify.digest_accrued",
+            count=int(payload["accrued_count"]),
+            amount=_amount(payload["accrued"]),
+        ),
+    ]
+    if payload.get("balance") is not None:
+        change = payload.get("change")
+        sign = "" if change is None or str(change).startswith("-") else "+"
+        lines.append(
+            t(
+                "notify.digest_balance",
+                balance=_amount(payload["balance"]),
+                change=f" ({sign}{_amount(change)})" if change is not None else "",
+            )
+        )
+    if payload.get("best"):
+        lines.append(
+            t(
+                "notify.digest_best",
+                source=short(str(payload["best"]), 60),
+                earnings=_amount(payload["best_earnings"]),
+            )
+        )
+    if int(payload.get("unread", 0)):
+        lines.append(t("notify.digest_unread", count=int(payload["unread"])))
+    return "\n".join(lines), None
+
+
 def _summary_line(item: Mapping[str, Any], t: Translator) -> str:
     account = short(str(item.get("account", "")), 60)
     kind = item["kind"]
@@ -153,4 +191,5 @@ _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rend
     KEY_WORKS: _key_works,
     PAYOUT_OVERDUE: _payout_overdue,
     BURST_SUMMARY: _burst_summary,
+    DIGEST: _digest,
 }

@@ -222,7 +222,10 @@ MIGRATIONS: tuple[str, ...] = (
         source_params TEXT,                     -- comma-separated parameter names
         timezone TEXT,                          -- an IANA name, e.g. Europe/Moscow
         quiet_start SMALLINT,                   -- quiet hours: from this local hour …
-        quiet_end SMALLINT                      -- … to this one (NULL: no quiet hours)
+        quiet_end SMALLINT,                     -- … to this one (NULL: no quiet hours)
+        digest TEXT,                            -- 'daily', 'weekly' or NULL (none)
+        digest_hour SMALLINT,                   -- local hour the digest is sent
+        digest_balance TEXT                     -- total balance at the last digest (decimal)
     );
     -- The payout watchdog's one reminder per payout pending too long (outbox rows are pruned).
     CREATE TABLE payout_reminders (

@@ -193,4 +193,7 @@ async def test_quiet_hours_setting(harness: Harness) -> None:
     await harness.ask("/settings quiet 23-8", "Quiet hours: 23:00 – 8:00 (Europe/Moscow)")
     await harness.ask("/settings quiet 8", "Send two hours")
     await harness.ask("/settings quiet off", "Quiet hours off")
+    await harness.ask("/settings digest weekly 9", "A digest every Monday at 9:00")
+    await harness.ask("/settings digest daily 24", "Send e.g.")
+    await harness.ask("/settings digest off", "Digest off")
     await harness.ask("/settings colour blue", "Settings you can type")

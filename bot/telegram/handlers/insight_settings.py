@@ -1,4 +1,4 @@
-"""/settings sources …, /settings timezone …, /settings quiet …: the settings typed as text
+"""/settings sources|timezone|quiet|digest …: the settings typed as text
 (the bare /settings, with its notification toggles, is in settings.py and lists these too).
 In groups only administrators may change them (CHAT_ADMIN)."""
 
@@ -13,6 +13,7 @@ from aiogram.types import Message
 from bot.i18n import Translator
 from bot.services.insights import DEFAULT_SOURCE_PARAMS, parse_source_params
 from bot.services.quiet_hours import QuietHours
+from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 
@@ -34,7 +35,11 @@ def valid_timezone(name: str) -> str | None:
 
 @router.message(Command("settings", magic=F.args), flags=CHAT_ADMIN)
 async def insight_settings_handler(
-    message: Message, command: CommandObject, t: Translator, insight_settings: InsightSettingsRepo
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    insight_settings: InsightSettingsRepo,
+    digests: DigestRepo,
 ) -> None:
     what, _, value = (command.args or "").strip().partition(" ")
     value = value.strip()
@@ -56,6 +61,8 @@ async def insight_settings_handler(
         await message.answer(t("insettings.timezone_saved", timezone=zone))
     elif what.lower() == "quiet":
         await _quiet(message, value, t, insight_settings)
+    elif what.lower() == "digest":
+        await _digest(message, value, t, digests)
     else:
         await message.answer(t("insettings.unknown"))
 
@@ -77,3 +84,18 @@ async def _quiet(
     await message.answer(
         t("insettings.quiet_saved", start=hours.start, end=hours.end, timezone=timezone or "UTC")
     )
+
+
+async def _digest(message: Message, value: str, t: Translator, digests: DigestRepo) -> None:
+    """`daily 9`, `weekly 9` (Mondays) or `off`; the hour is in the chat's time zone."""
+    every, _, hour = value.lower().partition(" ")
+    if every in OFF_WORDS:
+        await digests.set_digest(message.chat.id, None, None)
+        await message.answer(t("insettings.digest_off"))
+        return
+    hour = hour.strip()
+    if every not in ("daily", "weekly") or not hour.isdigit() or not 0 <= int(hour) <= 23:
+        await message.answer(t("insettings.digest_bad"))
+        return
+    await digests.set_digest(message.chat.id, every, int(hour))
+    await message.answer(t(f"insettings.digest_{every}", hour=int(hour)))

@@ -44,7 +44,7 @@ insettings-timezone_saved = ✅ Time zone: <code>{ $timezone }</code>
 
 insettings-timezone_bad = Unknown time zone. Send a name like <code>/settings timezone Europe/Moscow</code> or <code>/settings timezone UTC</code>.
 
-insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>.
+insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>.
 
 stats-caption =
     📈 <b>Last { $days } days</b>, against the { $days } days before
@@ -76,3 +76,11 @@ insettings-quiet_saved = 🌙 Quiet hours: { $start }:00 – { $end }:00 ({ $tim
 insettings-quiet_off = 🔔 Quiet hours off.
 
 insettings-quiet_bad = Send two hours 0–23, e.g. <code>/settings quiet 23-8</code> (in the chat's time zone), or <code>/settings quiet off</code>.
+
+insettings-digest_daily = 📰 A digest every day at { $hour }:00 (the chat's time zone): clicks, exchanges, rewards accrued, balance change, best source.
+
+insettings-digest_weekly = 📰 A digest every Monday at { $hour }:00 (the chat's time zone): the week's clicks, exchanges, rewards accrued, balance change, best source.
+
+insettings-digest_off = Digest off.
+
+insettings-digest_bad = Send e.g. <code>/settings digest daily 9</code>, <code>/settings digest weekly 9</code> (hour 0–23, the chat's time zone) or <code>/settings digest off</code>.

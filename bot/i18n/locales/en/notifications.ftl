@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Notifications in this chat</b>
     Tap a kind to turn it on or off. Linking an account never announces its past.
-    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary).
+    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary), <code>/settings digest daily 9</code> (a daily or weekly digest).
 
 settings-on = ✅ { $name }
 
@@ -75,3 +75,20 @@ notify-burst_payout = • 💸 payout #{ $payout_id }: { $status } · { $account
 notify-burst_overdue = • ⏰ payout #{ $payout_id } still pending · { $account }
 
 notify-burst_more = …and { $count } more
+
+notify-digest_title = 📰 <b>Your day</b> (last 24 hours)
+
+notify-digest_title_weekly = 📰 <b>Your week</b> (last 7 days)
+
+notify-digest_counts = Clicks: <b>{ $clicks }</b> · exchanges: <b>{ $exchanges }</b> ({ $completed } completed)
+
+notify-digest_accrued = Rewards accrued: <b>{ $amount }</b> USD ({ $count })
+
+notify-digest_balance = Balance: <b>{ $balance }</b> USD{ $change }
+
+notify-digest_best = Best source: <b>{ $source }</b> ({ $earnings } USD)
+
+notify-digest_unread = ⚠️ { $count ->
+        [one] { $count } account was
+       *[other] { $count } accounts were
+    } not read (the site did not answer).

@@ -47,7 +47,7 @@ insettings-timezone_saved = ✅ Часовой пояс: <code>{ $timezone }</co
 
 insettings-timezone_bad = Неизвестный часовой пояс. Пришлите название, например <code>/settings timezone Europe/Moscow</code> или <code>/settings timezone UTC</code>.
 
-insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>.
+insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>.
 
 stats-caption =
     📈 <b>Последние { $days } { $days ->
@@ -87,3 +87,11 @@ insettings-quiet_saved = 🌙 Тихие часы: { $start }:00 – { $end }:00
 insettings-quiet_off = 🔔 Тихие часы выключены.
 
 insettings-quiet_bad = Пришлите два часа от 0 до 23, например <code>/settings quiet 23-8</code> (в часовом поясе чата), или <code>/settings quiet off</code>.
+
+insettings-digest_daily = 📰 Сводка каждый день в { $hour }:00 (часовой пояс чата): клики, обмены, начисленные вознаграждения, изменение баланса, лучший источник.
+
+insettings-digest_weekly = 📰 Сводка каждый понедельник в { $hour }:00 (часовой пояс чата): клики, обмены, начисленные вознаграждения, изменение баланса, лучший источник за неделю.
+
+insettings-digest_off = Сводка выключена.
+
+insettings-digest_bad = Пришлите, например, <code>/settings digest daily 9</code>, <code>/settings digest weekly 9</code> (час 0–23, часовой пояс чата) или <code>/settings digest off</code>.

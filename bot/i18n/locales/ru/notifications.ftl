@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Уведомления в этом чате</b>
     Нажмите на вид, чтобы включить или выключить его. О прошлом привязанного аккаунта я не сообщаю.
-    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики, выгрузки, тихие часы), <code>/settings quiet 23-8</code> (уведомления придерживаются, потом одна сводка).
+    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики, выгрузки, тихие часы), <code>/settings quiet 23-8</code> (уведомления придерживаются, потом одна сводка), <code>/settings digest daily 9</code> (ежедневная или еженедельная сводка).
 
 settings-on = ✅ { $name }
 
@@ -80,3 +80,17 @@ notify-burst_payout = • 💸 выплата #{ $payout_id }: { $status } · { 
 notify-burst_overdue = • ⏰ выплата #{ $payout_id } всё ещё в ожидании · { $account }
 
 notify-burst_more = …и ещё { $count }
+
+notify-digest_title = 📰 <b>Ваш день</b> (последние 24 часа)
+
+notify-digest_title_weekly = 📰 <b>Ваша неделя</b> (последние 7 дней)
+
+notify-digest_counts = Клики: <b>{ $clicks }</b> · обмены: <b>{ $exchanges }</b> (завершено { $completed })
+
+notify-digest_accrued = Начислено вознаграждений: <b>{ $amount }</b> USD ({ $count })
+
+notify-digest_balance = Баланс: <b>{ $balance }</b> USD{ $change }
+
+notify-digest_best = Лучший источник: <b>{ $source }</b> ({ $earnings } USD)
+
+notify-digest_unread = ⚠️ Не прочитано аккаунтов: { $count } (сайт не ответил).
