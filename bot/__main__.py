@@ -37,6 +37,7 @@ from bot.services.payouts import PayoutService
 from bot.services.read_cache import ReadCache
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
+from bot.storage.anomalies import AnomalyRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
@@ -138,6 +139,7 @@ def make_dispatcher(
         analytics=AnalyticsService(reports),
         insight_settings=InsightSettingsRepo(db),
         digests=DigestRepo(db),
+        anomalies=AnomalyRepo(db),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=payouts,
     )

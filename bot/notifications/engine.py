@@ -1,9 +1,9 @@
 """The notification engine: owns the poller and the sender, started and stopped with the bot.
 
-Four long-lived tasks in total (poller, sender, payout watchdog, digests), whatever the number
-of accounts. `stop()` ends polling at once (polls in flight are cancelled: nothing of theirs was
-committed, they are simply done again after the restart) and lets the sender finish the
-messages in flight within `timeout`.
+Five long-lived tasks in total (poller, sender, and issue 16's payout watchdog, digests and
+anomaly alerts), whatever the number of accounts. `stop()` ends polling at once (polls in
+flight are cancelled: nothing of theirs was committed, they are simply done again after the
+restart) and lets the sender finish the messages in flight within `timeout`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
+from bot.notifications.anomaly import AnomalyWatch
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.digest import DigestScheduler
 from bot.notifications.outbox import Outbox
@@ -28,6 +29,7 @@ from bot.services.payout_watch import Thresholds
 from bot.services.read_cache import ReadCache
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
+from bot.storage.anomalies import AnomalyRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
@@ -73,6 +75,11 @@ class NotificationEngine:
             DigestService(AccountRepo(db, vault), reports, AnalyticsService(reports)),
             clock=clock, on_enqueued=self.sender.wake,
         )  # fmt: skip
+        # --- anomaly alerts (issue 16, opt-in): hourly, against each account's own baseline
+        self.anomalies = AnomalyWatch(
+            AnomalyRepo(db), InsightSettingsRepo(db), AccountRepo(db, vault),
+            AnalyticsService(reports), clock=clock, on_enqueued=self.sender.wake,
+        )  # fmt: skip
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -90,6 +97,7 @@ class NotificationEngine:
             asyncio.create_task(self.sender.run(self._stopping), name="notifications-sender"),
             asyncio.create_task(self.watchdog.run(self._stopping), name="payout-watchdog"),
             asyncio.create_task(self.digests.run(self._stopping), name="digests"),
+            asyncio.create_task(self.anomalies.run(self._stopping), name="anomalies"),
         ]
         log.info("Notifications started")
 

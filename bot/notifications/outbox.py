@@ -22,7 +22,7 @@ from typing import Any
 import aiosqlite
 
 from bot.notifications.detector import ExchangeState, PayoutState
-from bot.storage import digests, payout_watch
+from bot.storage import anomalies, digests, payout_watch
 from bot.storage.chats import NotificationKind
 from bot.storage.db import Database
 
@@ -30,6 +30,7 @@ KEY_REJECTED = "key_rejected"  # not a toggle: always sent
 KEY_WORKS = "key_works"  # a paused account's key is accepted again; not a toggle either
 PAYOUT_OVERDUE = payout_watch.PAYOUT_OVERDUE  # issue 16: a payout pending too long
 DIGEST = digests.DIGEST  # issue 16: asked for in /settings, so not a toggle
+ANOMALY = anomalies.ANOMALY  # issue 16: opt-in in /settings, so not a toggle either
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
 
 _UPSERT_EXCHANGE = (
@@ -325,5 +326,5 @@ def _pending(row: aiosqlite.Row) -> Pending:
         chat_type=row["chat_type"],
         chat_active=bool(row["active"]),
         linked=bool(row["linked"]),
-        wanted=wanted | {KEY_REJECTED, KEY_WORKS, DIGEST} | _follows(wanted),
+        wanted=wanted | {KEY_REJECTED, KEY_WORKS, DIGEST, ANOMALY} | _follows(wanted),
     )

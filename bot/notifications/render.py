@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
 from bot.notifications.burst import BURST_SUMMARY
-from bot.notifications.outbox import DIGEST, KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
+from bot.notifications.outbox import ANOMALY, DIGEST, KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
 from bot.telegram.render import money, short, when
@@ -116,6 +116,17 @@ def _payout_overdue(account_id: int | None, payload: Mapping[str, Any], t: Trans
 MAX_SUMMARY_LINES = 25
 
 
+def _anomaly(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
+    account = short(str(payload["account"]), 80)
+    if payload["kind"] == "source_silent":
+        source = short(str(payload["source"]), 60)
+        return t("notify.anomaly_source", account=account, source=source), None
+    expected = f"{float(payload['expected']):g}"
+    text = t("notify.anomaly_no_exchanges", account=account, clicks=int(payload["clicks"]),
+             expected=expected)  # fmt: skip
+    return text, None
+
+
 def _digest(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:
     lines = [
         t("notify.digest_title_weekly" if payload["every"] == "weekly" else "notify.digest_title"),
@@ -192,4 +203,5 @@ _RENDERERS: dict[str, Callable[[int | None, Mapping[str, Any], Translator], Rend
     PAYOUT_OVERDUE: _payout_overdue,
     BURST_SUMMARY: _burst_summary,
     DIGEST: _digest,
+    ANOMALY: _anomaly,
 }

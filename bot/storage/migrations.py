@@ -225,7 +225,14 @@ MIGRATIONS: tuple[str, ...] = (
         quiet_end SMALLINT,                     -- … to this one (NULL: no quiet hours)
         digest TEXT,                            -- 'daily', 'weekly' or NULL (none)
         digest_hour SMALLINT,                   -- local hour the digest is sent
-        digest_balance TEXT                     -- total balance at the last digest (decimal)
+        digest_balance TEXT,                    -- total balance at the last digest (decimal)
+        anomaly SMALLINT NOT NULL DEFAULT 0     -- 1: anomaly alerts wanted (opt-in)
+    );
+    -- Anomalies announced: one message per anomaly episode, not per check.
+    CREATE TABLE anomaly_alerts (
+        event_key TEXT PRIMARY KEY,
+        chat_id BIGINT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL
     );
     -- The payout watchdog's one reminder per payout pending too long (outbox rows are pruned).
     CREATE TABLE payout_reminders (

@@ -196,4 +196,6 @@ async def test_quiet_hours_setting(harness: Harness) -> None:
     await harness.ask("/settings digest weekly 9", "A digest every Monday at 9:00")
     await harness.ask("/settings digest daily 24", "Send e.g.")
     await harness.ask("/settings digest off", "Digest off")
+    await harness.ask("/settings anomaly on", "Anomaly alerts on")
+    await harness.ask("/settings anomaly off", "Anomaly alerts off")
     await harness.ask("/settings colour blue", "Settings you can type")

@@ -1,4 +1,4 @@
-"""/settings sources|timezone|quiet|digest …: the settings typed as text
+"""/settings sources|timezone|quiet|digest|anomaly …: the settings typed as text
 (the bare /settings, with its notification toggles, is in settings.py and lists these too).
 In groups only administrators may change them (CHAT_ADMIN)."""
 
@@ -13,6 +13,7 @@ from aiogram.types import Message
 from bot.i18n import Translator
 from bot.services.insights import DEFAULT_SOURCE_PARAMS, parse_source_params
 from bot.services.quiet_hours import QuietHours
+from bot.storage.anomalies import AnomalyRepo
 from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
@@ -20,6 +21,7 @@ from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 router = Router(name=__name__)
 DEFAULT_WORDS = frozenset({"default", "reset", "по-умолчанию", "сброс"})
 OFF_WORDS = frozenset({"off", "none", "выкл", "нет"})
+ON_WORDS = frozenset({"on", "вкл", "да"})
 
 
 def valid_timezone(name: str) -> str | None:
@@ -40,6 +42,7 @@ async def insight_settings_handler(
     t: Translator,
     insight_settings: InsightSettingsRepo,
     digests: DigestRepo,
+    anomalies: AnomalyRepo,
 ) -> None:
     what, _, value = (command.args or "").strip().partition(" ")
     value = value.strip()
@@ -63,6 +66,10 @@ async def insight_settings_handler(
         await _quiet(message, value, t, insight_settings)
     elif what.lower() == "digest":
         await _digest(message, value, t, digests)
+    elif what.lower() == "anomaly" and value.lower() in ON_WORDS | OFF_WORDS:
+        on = value.lower() in ON_WORDS
+        await anomalies.set_enabled(message.chat.id, on)
+        await message.answer(t("insettings.anomaly_on" if on else "insettings.anomaly_off"))
     else:
         await message.answer(t("insettings.unknown"))
 

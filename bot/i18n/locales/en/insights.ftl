@@ -44,7 +44,7 @@ insettings-timezone_saved = ✅ Time zone: <code>{ $timezone }</code>
 
 insettings-timezone_bad = Unknown time zone. Send a name like <code>/settings timezone Europe/Moscow</code> or <code>/settings timezone UTC</code>.
 
-insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>.
+insettings-unknown = Settings you can type: <code>/settings sources utm_source, sub_id</code> and <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>, <code>/settings anomaly on</code>.
 
 stats-caption =
     📈 <b>Last { $days } days</b>, against the { $days } days before
@@ -84,3 +84,7 @@ insettings-digest_weekly = 📰 A digest every Monday at { $hour }:00 (the chat'
 insettings-digest_off = Digest off.
 
 insettings-digest_bad = Send e.g. <code>/settings digest daily 9</code>, <code>/settings digest weekly 9</code> (hour 0–23, the chat's time zone) or <code>/settings digest off</code>.
+
+insettings-anomaly_on = ⚠️ Anomaly alerts on: one message when clicks come but no exchange for 3 days although your own last weeks say there should be some, or when your top source stops sending clicks.
+
+insettings-anomaly_off = Anomaly alerts off.

@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Notifications in this chat</b>
     Tap a kind to turn it on or off. Linking an account never announces its past.
-    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary), <code>/settings digest daily 9</code> (a daily or weekly digest).
+    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary), <code>/settings digest daily 9</code> (a daily or weekly digest), <code>/settings anomaly on</code> (alerts when clicks come without exchanges or the top source goes silent).
 
 settings-on = ✅ { $name }
 
@@ -92,3 +92,13 @@ notify-digest_unread = ⚠️ { $count ->
         [one] { $count } account was
        *[other] { $count } accounts were
     } not read (the site did not answer).
+
+notify-anomaly_no_exchanges =
+    ⚠️ <b>Clicks, but no exchanges</b>
+    { $account }
+    { $clicks } clicks in the last 3 days and not one exchange, although your usual conversion expected about { $expected }. Check that your link and the site's exchange form work.
+
+notify-anomaly_source =
+    ⚠️ <b>Your top source went silent</b>
+    { $account }
+    <b>{ $source }</b>, which sent the most clicks over the last weeks, sent none in the last 3 days.

@@ -47,7 +47,7 @@ insettings-timezone_saved = ✅ Часовой пояс: <code>{ $timezone }</co
 
 insettings-timezone_bad = Неизвестный часовой пояс. Пришлите название, например <code>/settings timezone Europe/Moscow</code> или <code>/settings timezone UTC</code>.
 
-insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>.
+insettings-unknown = Настройки, которые можно прислать текстом: <code>/settings sources utm_source, sub_id</code> и <code>/settings timezone Europe/Moscow</code>, <code>/settings quiet 23-8</code>, <code>/settings digest daily 9</code>, <code>/settings anomaly on</code>.
 
 stats-caption =
     📈 <b>Последние { $days } { $days ->
@@ -95,3 +95,7 @@ insettings-digest_weekly = 📰 Сводка каждый понедельник
 insettings-digest_off = Сводка выключена.
 
 insettings-digest_bad = Пришлите, например, <code>/settings digest daily 9</code>, <code>/settings digest weekly 9</code> (час 0–23, часовой пояс чата) или <code>/settings digest off</code>.
+
+insettings-anomaly_on = ⚠️ Оповещения об аномалиях включены: одно сообщение, если клики идут, а обменов нет 3 дня, хотя по вашим прошлым неделям они должны быть, или если главный источник перестал присылать клики.
+
+insettings-anomaly_off = Оповещения об аномалиях выключены.

@@ -31,7 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Уведомления в этом чате</b>
     Нажмите на вид, чтобы включить или выключить его. О прошлом привязанного аккаунта я не сообщаю.
-    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики, выгрузки, тихие часы), <code>/settings quiet 23-8</code> (уведомления придерживаются, потом одна сводка), <code>/settings digest daily 9</code> (ежедневная или еженедельная сводка).
+    Настройки текстом: <code>/settings sources utm_source, sub_id</code> (параметры ссылки, которые называют источник трафика), <code>/settings timezone Europe/Moscow</code> (графики, выгрузки, тихие часы), <code>/settings quiet 23-8</code> (уведомления придерживаются, потом одна сводка), <code>/settings digest daily 9</code> (ежедневная или еженедельная сводка), <code>/settings anomaly on</code> (оповещения, если клики идут без обменов или главный источник замолчал).
 
 settings-on = ✅ { $name }
 
@@ -94,3 +94,17 @@ notify-digest_balance = Баланс: <b>{ $balance }</b> USD{ $change }
 notify-digest_best = Лучший источник: <b>{ $source }</b> ({ $earnings } USD)
 
 notify-digest_unread = ⚠️ Не прочитано аккаунтов: { $count } (сайт не ответил).
+
+notify-anomaly_no_exchanges =
+    ⚠️ <b>Клики есть, обменов нет</b>
+    { $account }
+    За последние 3 дня { $clicks } { $clicks ->
+        [one] клик
+        [few] клика
+       *[many] кликов
+    } и ни одного обмена, хотя по вашей обычной конверсии ожидалось около { $expected }. Проверьте, работают ли ваша ссылка и форма обмена на сайте.
+
+notify-anomaly_source =
+    ⚠️ <b>Главный источник замолчал</b>
+    { $account }
+    <b>{ $source }</b>, откуда за последние недели шло больше всего кликов, за последние 3 дня не прислал ни одного.
