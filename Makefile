@@ -1,7 +1,8 @@
 # Two commands for a newcomer: `make run` and `make test`. Both create .venv on first use,
 # from the hash-pinned lock (requirements-dev.txt). `make lock` re-pins after pyproject.toml
 # changes (add --upgrade to PIP_COMPILE_ARGS to take newer releases).
-# `make demo` tries the bot offline in a browser; `make screenshot` regenerates docs/playground.png.
+# `make demo` tries the bot offline in a browser; `make screenshot` regenerates docs/playground.png;
+# `make chart` draws docs/stats.png (the /stats chart of the sandbox's demo data).
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -9,7 +10,7 @@ PIP_COMPILE_ARGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
 
-.PHONY: run test lint lock sandbox demo screenshot
+.PHONY: run test lint lock sandbox demo screenshot chart
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +47,6 @@ demo: $(STAMP)
 
 screenshot: $(STAMP)
 	$(VENV)/bin/python -m bot.devtools.screenshot
+
+chart: $(STAMP)
+	$(VENV)/bin/python -m bot.devtools.chart docs/stats.png

@@ -31,14 +31,19 @@ from bot.logging_setup import Redactor, setup_logging
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
+from bot.services.analytics import AnalyticsService
 from bot.services.payout_models import PayoutTimings
 from bot.services.payouts import PayoutService
 from bot.services.read_cache import ReadCache
 from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
+from bot.storage.anomalies import AnomalyRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
 from bot.storage.db import Database
+from bot.storage.digests import DigestRepo
+from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
@@ -126,17 +131,23 @@ def make_dispatcher(
         ),
     )
     cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
+    reports = ReportService(api, repo, cache, watch=PayoutWatchRepo(db))
     dp = Dispatcher(
         storage=SQLiteStorage(db),
         settings=settings,
         chats=chats,
         accounts=AccountService(api, repo, settings.exchanger_url, cache),
-        reports=ReportService(api, repo, cache),
+        reports=reports,
+        analytics=AnalyticsService(reports),
+        insight_settings=InsightSettingsRepo(db),
+        digests=DigestRepo(db),
+        anomalies=AnomalyRepo(db),
         admin=AdminService(db, settings.exchanger_url, circuits=circuits),
         payouts=payouts,
     )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
+
     # --- payout reconciliation (issue 10): requests left submitting or checking are picked up
     # at start and on their schedule; at shutdown an add_payout in flight ends (within its
     # deadline) before anything else closes, then the in-flight updates, then the checks.

@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.payout_models import DEFAULT_CHECK_SCHEDULE
+from bot.services.payout_watch import Thresholds
 
 OFFICIAL_BOT_API = "https://api.telegram.org"
 # The BOT_TOKEN line of .env.example: well-formed, so it must be refused by name.
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(default=8, ge=1, le=1000)
     throttle_max_delay: float = Field(default=4.0, ge=0, le=60)
     read_cache_seconds: float = Field(default=15.0, ge=0, le=600)
+    # Payout watchdog (issue 16): "48" or "48,https://slow.example=96" (hours; site overrides).
+    payout_reminder_hours: str = "48"
+    # Burst batching (issue 16): this many notifications of one chat due at once → one summary.
+    notify_burst: int = Field(default=5, ge=0, le=1000)
 
     @field_validator("bot_token")
     @classmethod
@@ -107,6 +112,17 @@ class Settings(BaseSettings):
         if not offsets or any(b <= a for a, b in zip((0.0, *offsets), offsets, strict=False)):
             raise ValueError("expected increasing positive seconds, e.g. 15,60,300")
         return offsets
+
+    @field_validator("payout_reminder_hours")
+    @classmethod
+    def _check_reminder_hours(cls, value: str) -> str:
+        try:
+            Thresholds.parse(value)
+        except ValueError:
+            raise ValueError(
+                "expected hours, optionally with site=hours overrides, e.g. 48,https://a.example=96"
+            ) from None
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

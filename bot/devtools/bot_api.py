@@ -36,6 +36,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.devtools.bot_api_control import BotApiControl
+from bot.devtools.bot_api_media import MAX_DOCUMENT_BYTES, Upload
 from bot.devtools.bot_api_methods import BotApiMethods
 from bot.devtools.bot_api_models import (
     ErrorRecord,
@@ -102,7 +103,7 @@ class FakeBotApi(BotApiControl):
         """Listens on ``host:port`` (port 0: a free one); sets ``base_url``. After stop() it
         can start again on the same port, with all its data: a Telegram outage."""
         self.state.closing = False
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_DOCUMENT_BYTES + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self.add_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
@@ -259,12 +260,12 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         params.update(body)
     elif request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.post()
-        files = {key for key, value in form.items() if not isinstance(value, str)}
+        files = {key: Upload.of(value) for key, value in form.items() if not isinstance(value, str)}
         for key, value in form.items():
-            params[key] = value if isinstance(value, str) else "<file>"
+            params[key] = value if isinstance(value, str) else files[key]
         for key, value in list(params.items()):  # aiogram: photo=attach://<field of the file>
             if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
-                params[key] = "<file>"
+                params[key] = files[value[9:]]
                 params.pop(value[9:], None)
     else:
         raise bad_request(f"unsupported Content-Type {request.content_type}")

@@ -17,7 +17,52 @@ if TYPE_CHECKING:
     from bot.devtools.bot_api_state import BotApiState
 
 MAX_CAPTION_UTF16 = 1024
-UPLOAD = "<file>"  # what the server's request reader keeps of an uploaded file
+UPLOAD = "<file>"  # what the server's request reader keeps of an uploaded file (an `Upload`)
+# Telegram's limits for bots: photos up to 10 MB, width + height at most 10000, a side ratio of
+# at most 20; documents up to 50 MB.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+class Upload(str):
+    """An uploaded file: compares equal to UPLOAD and keeps the bytes and the file name."""
+
+    data: bytes
+    filename: str
+
+    @classmethod
+    def of(cls, field: Any) -> Upload:
+        upload = cls(UPLOAD)
+        upload.data = field.file.read()
+        upload.filename = str(getattr(field, "filename", "") or "")
+        return upload
+
+
+def check_upload(kind: str, upload: Upload) -> None:
+    """Telegram's size limits; a photo must be an image whose sides Telegram accepts (PNG
+    sides are read from its header; other formats only by size)."""
+    if not upload.data:
+        raise bad_request("file must be non-empty")
+    if kind == "document":
+        if len(upload.data) > MAX_DOCUMENT_BYTES:
+            raise bad_request("file is too big")
+        return
+    if len(upload.data) > MAX_PHOTO_BYTES:
+        raise bad_request("PHOTO_INVALID_DIMENSIONS: file is too big")
+    if upload.data.startswith(_PNG) and len(upload.data) >= 24:
+        width = int.from_bytes(upload.data[16:20], "big")
+        height = int.from_bytes(upload.data[20:24], "big")
+        if not width or not height or width + height > MAX_PHOTO_SIDES:
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        if max(width, height) / min(width, height) > MAX_PHOTO_RATIO:
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    elif not upload.data.startswith((b"\xff\xd8", b"GIF8", b"RIFF", b"BM")):
+        raise bad_request("IMAGE_PROCESS_FAILED")
+
+
 _file_numbers = itertools.count(1)
 
 
@@ -41,6 +86,8 @@ class MediaMethods:
         source = values.get(kind)
         if not source:
             raise bad_request(f"there is no {kind} in the request")
+        if isinstance(source, Upload):
+            check_upload(kind, source)
         caption = _caption(values)
         markup = values.get("reply_markup")
         if markup is not None:
@@ -61,11 +108,12 @@ class MediaMethods:
             keyboard=None if markup is None or "inline_keyboard" in markup else markup,
             reply_to=reply_to,
             params=values,
-            media={kind: self._file(kind, str(source))},
+            media={kind: self._file(kind, source)},
+            upload=source.data if isinstance(source, Upload) else None,
         )
         return self.state.add_message(message).to_api()
 
-    def _file(self, kind: str, source: str) -> Any:
+    def _file(self, kind: str, source: Any) -> Any:
         """The PhotoSize list or Document object Telegram returns for ``source``."""
         known = getattr(self, "issued_files", None)
         if known is None:
@@ -77,11 +125,14 @@ class MediaMethods:
         number = next(_file_numbers)
         unique = hashlib.sha256(f"{kind}{number}".encode()).hexdigest()[:16]
         file_id = f"{'AgAC' if kind == 'photo' else 'BQAC'}{unique}{number}"
-        base = {"file_id": file_id, "file_unique_id": unique, "file_size": 1024}
+        size = len(source.data) if isinstance(source, Upload) else 1024
+        base = {"file_id": file_id, "file_unique_id": unique, "file_size": size}
         if kind == "photo":
             made: Any = [{**base, "width": 800, "height": 600}]
         else:
             name = source.rsplit("/", 1)[-1] if source != UPLOAD else "document"
+            if isinstance(source, Upload) and source.filename:
+                name = source.filename
             made = {
                 **base,
                 "file_name": name or "document",

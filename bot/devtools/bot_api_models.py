@@ -108,6 +108,7 @@ class FakeMessage:
     history: list[str] = field(default_factory=list)  # earlier texts, oldest first
     revision: int = 0  # FakeBotApi.revision when it was last sent, edited or deleted
     media: dict[str, Any] | None = None  # {"photo": [...]} or {"document": {...}}: text = caption
+    upload: bytes | None = None  # the uploaded photo or document (not shown by the API)
 
     @property
     def chat_id(self) -> int:

@@ -1,18 +1,18 @@
 """Everything the exchanger client raises. Nothing else escapes it (httpx errors included).
 
-    ExchangerError                 base; `str()` never contains the api_key or a request URL
-    ├── KeyRejected                the key is wrong, was regenerated, or API access is off for
-    │                              the user: ONLY the site's own texts in KEY_REJECTED_TEXTS
-    ├── RequestRefused             the site answered an error for this request; `.text` holds the
-    │   │                          site's own error_text (e.g. add_payout below the minimum)
-    │   └── MethodNotSupported     "Method not supported": the method is not enabled for the user
-    ├── ExchangerUnavailable       transient: timeout, connection error, HTTP 5xx/429, HTML page,
-    │                              401/403 without the site's own error, "temporarily" texts
-    │   └── OutcomeUnknown         the request was sent but no clear answer came (read timeout,
-    │                              dropped connection; for add_payout also 5xx or an unreadable
-    │                              answer): a write may or may not have happened
-    └── MalformedResponse          an answer that cannot be understood (bad JSON, wrong shape,
-                                   too big)
+ExchangerError                 base; `str()` never contains the api_key or a request URL
+├── KeyRejected                the key is wrong, was regenerated, or API access is off for
+│                              the user: ONLY the site's own texts in KEY_REJECTED_TEXTS
+├── RequestRefused             the site answered an error for this request; `.text` holds the
+│   │                          site's own error_text (e.g. add_payout below the minimum)
+│   └── MethodNotSupported     "Method not supported": the method is not enabled for the user
+├── ExchangerUnavailable       transient: timeout, connection error, HTTP 5xx/429, HTML page,
+│                              401/403 without the site's own error, "temporarily" texts
+│   └── OutcomeUnknown         the request was sent but no clear answer came (read timeout,
+│                              dropped connection; for add_payout also 5xx or an unreadable
+│                              answer): a write may or may not have happened
+└── MalformedResponse          an answer that cannot be understood (bad JSON, wrong shape,
+                               too big)
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The notification engine: owns the poller and the sender, started and stopped with the bot.
 
-Two long-lived tasks in total, whatever the number of accounts. `stop()` ends polling at once
-(polls in flight are cancelled: nothing of theirs was committed, they are simply done again
-after the restart) and lets the sender finish the messages in flight within `timeout`.
+Five long-lived tasks in total (poller, sender, and issue 16's payout watchdog, digests and
+anomaly alerts), whatever the number of accounts. `stop()` ends polling at once (polls in
+flight are cancelled: nothing of theirs was committed, they are simply done again after the
+restart) and lets the sender finish the messages in flight within `timeout`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,26 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
+from bot.notifications.anomaly import AnomalyWatch
 from bot.notifications.clock import SchedulingClock
+from bot.notifications.digest import DigestScheduler
 from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
 from bot.notifications.schedule import PollSchedule
 from bot.notifications.sender import Sender
+from bot.notifications.watchdog import PayoutWatchdog
+from bot.services.analytics import AnalyticsService
+from bot.services.digest import DigestService
+from bot.services.payout_watch import Thresholds
+from bot.services.read_cache import ReadCache
+from bot.services.reports import ReportService
+from bot.storage.accounts import AccountRepo
+from bot.storage.anomalies import AnomalyRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
+from bot.storage.digests import DigestRepo
+from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.payout_watch import PayoutWatchRepo
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +56,30 @@ class NotificationEngine:
     ) -> None:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
-        self.sender = Sender(bot, outbox, rate=settings.send_rate, clock=clock)
+        self.sender = Sender(
+            bot, outbox, rate=settings.send_rate, clock=clock, burst=settings.notify_burst,
+            quiet=InsightSettingsRepo(db),
+        )  # fmt: skip
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),
             on_enqueued=self.sender.wake, clock=clock,
+        )  # fmt: skip
+        # --- payout watchdog (issue 16): its own task, reading what the poller stored
+        self.watchdog = PayoutWatchdog(
+            PayoutWatchRepo(db), Thresholds.parse(settings.payout_reminder_hours),
+            clock=clock, on_enqueued=self.sender.wake,
+        )  # fmt: skip
+        # --- digests (issue 16): the chat's daily/weekly summary at its hour, via the outbox
+        reports = ReportService(api, AccountRepo(db, vault), ReadCache(settings.read_cache_seconds))
+        self.digests = DigestScheduler(
+            DigestRepo(db), InsightSettingsRepo(db),
+            DigestService(AccountRepo(db, vault), reports, AnalyticsService(reports)),
+            clock=clock, on_enqueued=self.sender.wake,
+        )  # fmt: skip
+        # --- anomaly alerts (issue 16, opt-in): hourly, against each account's own baseline
+        self.anomalies = AnomalyWatch(
+            AnomalyRepo(db), InsightSettingsRepo(db), AccountRepo(db, vault),
+            AnalyticsService(reports), clock=clock, on_enqueued=self.sender.wake,
         )  # fmt: skip
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -62,6 +96,9 @@ class NotificationEngine:
         self._tasks = [
             asyncio.create_task(self.poller.run(self._stopping), name="notifications-poller"),
             asyncio.create_task(self.sender.run(self._stopping), name="notifications-sender"),
+            asyncio.create_task(self.watchdog.run(self._stopping), name="payout-watchdog"),
+            asyncio.create_task(self.digests.run(self._stopping), name="digests"),
+            asyncio.create_task(self.anomalies.run(self._stopping), name="anomalies"),
         ]
         log.info("Notifications started")
 

@@ -22,11 +22,15 @@ from typing import Any
 import aiosqlite
 
 from bot.notifications.detector import ExchangeState, PayoutState
+from bot.storage import anomalies, digests, payout_watch
 from bot.storage.chats import NotificationKind
 from bot.storage.db import Database
 
 KEY_REJECTED = "key_rejected"  # not a toggle: always sent
 KEY_WORKS = "key_works"  # a paused account's key is accepted again; not a toggle either
+PAYOUT_OVERDUE = payout_watch.PAYOUT_OVERDUE  # issue 16: a payout pending too long
+DIGEST = digests.DIGEST  # issue 16: asked for in /settings, so not a toggle
+ANOMALY = anomalies.ANOMALY  # issue 16: opt-in in /settings, so not a toggle either
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
 
 _UPSERT_EXCHANGE = (
@@ -192,18 +196,24 @@ class Outbox:
         row = await self._db.fetch_one(f"SELECT MIN(next_attempt_at) FROM outbox WHERE {_PENDING}")
         return float(row[0]) if row and row[0] is not None else None
 
-    async def mark_sent(self, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (self._clock(), message_id),
-        )
+    async def mark_sent(self, *message_ids: int) -> None:
+        """Telegram accepted the message (one row, or every row a burst summary folded)."""
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            await _many(
+                conn, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                [(now, i) for i in message_ids],
+            )  # fmt: skip
 
-    async def retry(self, message_id: int, at: float) -> None:
-        """A failed attempt: counted, tried again at `at`."""
-        await self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-            (at, message_id),
-        )
+    async def retry(self, message_ids: int | Iterable[int], at: float) -> None:
+        """A failed attempt: counted, tried again at `at` (a summary's rows together)."""
+        ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
+        async with self._db.transaction() as conn:
+            await _many(
+                conn,
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                [(at, i) for i in ids],
+            )
 
     async def defer(self, message_ids: Iterable[int], at: float) -> None:
         """Not tried yet (rate limit): no attempt used."""
@@ -299,6 +309,13 @@ def _outbox_row(message: Message, now: float) -> tuple[Any, ...]:
     return (message.key, message.chat_id, message.account_id, message.kind, payload, now)
 
 
+def _follows(wanted: frozenset[str]) -> frozenset[str]:
+    """Kinds that follow a toggle: the payout watchdog's reminder follows payout statuses."""
+    if NotificationKind.PAYOUT_STATUS.value in wanted:
+        return frozenset({PAYOUT_OVERDUE})
+    return frozenset()
+
+
 def _pending(row: aiosqlite.Row) -> Pending:
     wanted = frozenset(k.value for k in NotificationKind if row[k.column])
     return Pending(
@@ -312,5 +329,5 @@ def _pending(row: aiosqlite.Row) -> Pending:
         chat_type=row["chat_type"],
         chat_active=bool(row["active"]),
         linked=bool(row["linked"]),
-        wanted=wanted | {KEY_REJECTED, KEY_WORKS},
+        wanted=wanted | {KEY_REJECTED, KEY_WORKS, DIGEST, ANOMALY} | _follows(wanted),
     )

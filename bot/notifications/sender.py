@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -47,12 +48,20 @@ from aiogram.exceptions import (
 )
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.notifications.burst import fold
 from bot.notifications.health import backoff
 from bot.notifications.outbox import Outbox, Pending
 from bot.notifications.pacing import ChatPacer, Pacer
 from bot.notifications.render import render
+from bot.services.quiet_hours import QuietHours
+from bot.storage.insight_settings import InsightSettings
 
 log = logging.getLogger(__name__)
+
+
+class QuietSource(Protocol):
+    async def with_quiet_hours(self, chat_ids: list[int]) -> dict[int, InsightSettings]: ...
+
 
 BATCH = 300  # large enough that the global pace, not one chat's 1 s gaps, sets a batch's length
 HORIZON = 3.0  # seconds of one chat's messages taken per batch; the rest is deferred
@@ -93,6 +102,8 @@ class Sender:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        burst: int = 0,
+        quiet: QuietSource | None = None,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
         self._bot, self._outbox = bot, outbox
@@ -105,6 +116,11 @@ class Sender:
         self._network_failures = 0
         self._monotonic = monotonic
         self._recent_429: dict[int, float] = {}  # chat → when it last met a 429 (monotonic)
+        # --- burst batching (issue 16): `burst` or more foldable rows of a chat due at once
+        # go out as one summary (0: off); summary row id → the ids of the rows it stands for.
+        self._burst = burst
+        self._folded: dict[int, tuple[int, ...]] = {}
+        self._quiet = quiet  # quiet hours per chat (issue 16); None: none
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -142,6 +158,12 @@ class Sender:
                 by_chat[row.chat_id].append(row)
         for reason, ids in by_reason.items():
             await self._outbox.drop(ids, reason)
+        self._folded = {}
+        minimum = dict.fromkeys(by_chat, self._burst)
+        await self._hold_quiet(by_chat, minimum)
+        for chat_id, chat_rows in by_chat.items():  # burst batching (issue 16)
+            by_chat[chat_id], folded = fold(chat_rows, minimum[chat_id])
+            self._folded.update(folded)
         await self._defer_excess(by_chat)
         sends = (self._send_chat(chat, stopping) for chat in by_chat.values())
         # Every chat's sends end before the next batch is read, even when one of them failed:
@@ -152,12 +174,28 @@ class Sender:
                 raise error  # run() logs it and idles: no hot loop on a failing database
         return len(rows)
 
+    async def _hold_quiet(self, by_chat: dict[int, list[Pending]], minimum: dict[int, int]) -> None:
+        """Quiet hours (issue 16): a quiet chat's rows wait until its quiet hours end; just
+        after the end, what was held goes out as one summary (folded from two rows on)."""
+        if self._quiet is None or not by_chat:
+            return
+        now = self._clock()
+        for chat_id, settings in (await self._quiet.with_quiet_hours(list(by_chat))).items():
+            if settings.quiet is None or chat_id not in by_chat:
+                continue
+            hours = QuietHours(*settings.quiet, settings.timezone)
+            until = hours.until(now)
+            if until is not None:
+                await self._outbox.defer([row.id for row in by_chat.pop(chat_id)], until)
+            elif hours.just_ended(now):
+                minimum[chat_id] = 2
+
     async def _defer_excess(self, by_chat: dict[int, list[Pending]]) -> None:
         for chat_rows in by_chat.values():
             gap = self._chats.gap(chat_rows[0].is_group)
             quota = max(1, int(HORIZON / gap)) if gap > 0 else len(chat_rows)
             if len(chat_rows) > quota:
-                later = [row.id for row in chat_rows[quota:]]
+                later = [i for row in chat_rows[quota:] for i in self._ids(row)]
                 del chat_rows[quota:]
                 await self._outbox.defer(later, self._clock() + quota * gap)
 
@@ -225,19 +263,24 @@ class Sender:
         delay = backoff(row.attempts + 1, 1.0, MAX_RETRY_DELAY, self._rng)
         return Delivery(Outcome.RETRY, reason, delay=delay)
 
+    def _ids(self, row: Pending) -> tuple[int, ...]:
+        """The outbox rows a row stands for: itself, or every row a summary folds."""
+        return self._folded.get(row.id, (row.id,))
+
     async def _apply(self, row: Pending, delivery: Delivery) -> None:
         outcome = delivery.outcome
+        ids = self._ids(row)
         if outcome is Outcome.SENT:
-            await self._outbox.mark_sent(row.id)
+            await self._outbox.mark_sent(*ids)
             log.debug("Notification %d sent to chat %d", row.id, row.chat_id)
         elif outcome is Outcome.RETRY and row.attempts + 1 < self._max_attempts:
             at = self._clock() + delivery.delay
-            await self._outbox.retry(row.id, at)
+            await self._outbox.retry(ids, at)
             log.info(
                 "Notification %d: %s; retry in %.0f s", row.id, delivery.reason, delivery.delay
             )
         elif outcome is Outcome.RETRY:
-            await self._outbox.drop([row.id], f"gave up: {delivery.reason}")
+            await self._outbox.drop(ids, f"gave up: {delivery.reason}")
             log.warning("Notification %d dropped after %d attempts", row.id, row.attempts + 1)
         elif outcome is Outcome.CHAT_GONE:
             dropped = await self._outbox.chat_gone(row.chat_id, delivery.reason)
@@ -251,7 +294,7 @@ class Sender:
             await self._outbox.migrate_chat(row.chat_id, delivery.new_chat_id)
             log.info("Chat %d moved to %d", row.chat_id, delivery.new_chat_id)
         else:
-            await self._outbox.drop([row.id], delivery.reason)
+            await self._outbox.drop(ids, delivery.reason)
             log.warning("Notification %d dropped: %s", row.id, delivery.reason)
 
     async def _idle(self, stopping: asyncio.Event) -> None:

@@ -4,6 +4,7 @@
                          30 exchanges over 40 days, 6 payouts in every status
     demo-key-bob-0002    balance 3.20 < minimum 10.00, two methods, a little history
     demo-key-carol-0003  API access off for the user: every request answers "Api disabled"
+    demo-key-dave-0004   traffic sources computable by hand (see seed_sources.py)
 
 `add_bench_accounts(state, n)` adds `bench-key-000001`…: each is built on its first request.
 `add_history(state, partner, count, days)` gives a partner a big history (15,000 exchanges in
@@ -27,6 +28,7 @@ from bot.sandbox.records import (
     PayoutMethod,
     money,
 )
+from bot.sandbox.seed_sources import seed_sources
 from bot.sandbox.state import SandboxState
 
 ALICE, BOB, CAROL = "demo-key-alice-0001", "demo-key-bob-0002", "demo-key-carol-0003"
@@ -167,6 +169,7 @@ def seed_demo(state: SandboxState) -> None:
     carol = state.add_partner(CAROL, balance="25.00", methods=METHODS[:1], api_enabled=False)
     _history(state, carol, rng, 2)
     state.blacklist.add(BLACKLISTED_ACCOUNT)
+    seed_sources(state)
 
 
 def _bench_partner(state: SandboxState, index: int, api_key: str) -> Partner:

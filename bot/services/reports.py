@@ -24,8 +24,11 @@ from bot.exchanger import Click, Credentials, Exchange, ExchangerApi, PartnerInf
 from bot.exchanger.errors import ExchangerError
 from bot.i18n import words
 from bot.services.access import AccountGone, owned
+from bot.services.insights import Expected, expected
+from bot.services.payout_watch import TypicalPayTime, typical
 from bot.services.read_cache import ReadCache
 from bot.storage.accounts import Account, AccountRepo
+from bot.storage.payout_watch import PayoutWatchRepo
 
 DAY = 86_400
 ALIGN = 60  # the newest window starts on a minute: repeated reads share one cache entry
@@ -80,6 +83,8 @@ class Window:
 class PayoutsView:
     payouts: list[Payout]
     method_titles: dict[int, str]
+    site: str = ""
+    typical: TypicalPayTime | None = None  # the site's median time to pay, when watched
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class AccountBalance:
     account: Account
     info: PartnerInfo | None
     error: ExchangerError | None = None
+    expected: Expected | None = None  # None: the exchanges could not be read
 
     @property
     def best_method_amount(self) -> Decimal | None:
@@ -114,6 +120,15 @@ class Overview:
         return {"USD": total} if any(b.info for b in self.balances) else {}
 
 
+def _optional(answer: Expected | BaseException) -> Expected | None:
+    """Expected earnings are a nicety beside the balance: a failed read leaves them out."""
+    if isinstance(answer, ExchangerError | AccountGone):
+        return None
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
 class ReportService:
     def __init__(
         self,
@@ -121,11 +136,13 @@ class ReportService:
         repo: AccountRepo,
         cache: ReadCache,
         clock: Callable[[], float] = time.time,
+        watch: PayoutWatchRepo | None = None,
     ) -> None:
         self._api = api
         self._repo = repo
         self._cache = cache
         self._clock = clock
+        self._watch = watch
 
     async def _creds(self, account_id: int) -> Credentials:
         creds = await self._repo.credentials(account_id)
@@ -147,16 +164,40 @@ class ReportService:
     async def balance(self, chat_id: int, account_id: int) -> PartnerInfo:
         return await self._read(chat_id, account_id, "get_info", (), self._api.get_info)
 
+    async def expected(self, chat_id: int, account_id: int) -> Expected:
+        """Rewards of completed exchanges not accrued yet, over those that changed in the last
+        30 days (the window /exchanges 30d reads: they share the cache entry)."""
+        start = self._expected_start()
+        return expected(await self._exchanges_since(chat_id, account_id, start))
+
+    async def details(self, chat_id: int, account: Account) -> AccountBalance:
+        """One account's balance and its expected earnings (None when unreadable)."""
+        info, pending = await asyncio.gather(
+            self.balance(chat_id, account.id),
+            self.expected(chat_id, account.id),
+            return_exceptions=True,
+        )
+        if isinstance(info, BaseException):
+            raise info
+        return AccountBalance(account, info, expected=_optional(pending))
+
+    def _expected_start(self) -> int:
+        return Period.MONTH.window(self._clock()).start
+
     async def overview(self, chat_id: int, accounts: Sequence[Account]) -> Overview:
         """Every account's balance at once; one failing site does not hide the others. An
         account that is not (or no longer) this chat's is left out."""
         answers = await asyncio.gather(
             *(self.balance(chat_id, a.id) for a in accounts), return_exceptions=True
         )
+        waiting = await asyncio.gather(
+            *(self.expected(chat_id, a.id) for a in accounts), return_exceptions=True
+        )
         balances = []
-        for account, answer in zip(accounts, answers, strict=True):
+        for account, answer, pending in zip(accounts, answers, waiting, strict=True):
             if isinstance(answer, PartnerInfo):
-                balances.append(AccountBalance(account, answer))
+                known = _optional(pending)
+                balances.append(AccountBalance(account, answer, expected=known))
             elif isinstance(answer, ExchangerError):
                 balances.append(AccountBalance(account, None, answer))
             elif not isinstance(answer, AccountGone):
@@ -181,23 +222,37 @@ class ReportService:
             raise info
         else:
             titles = {method.id: method.title for method in info.methods}
-        return PayoutsView([p for p in payouts if window.holds(p.time)], titles)
+        site = (await self._creds(account_id)).site
+        typical = await self.typical_pay_time(site)
+        return PayoutsView([p for p in payouts if window.holds(p.time)], titles, site, typical)
+
+    async def typical_pay_time(self, site: str) -> TypicalPayTime | None:
+        if self._watch is None:
+            return None
+        return typical(await self._watch.paid_durations(site))
 
     async def exchanges(self, chat_id: int, account_id: int, window: Window) -> list[Exchange]:
-        exchanges = await self._read(
-            chat_id, account_id, "get_exchanges", (window.start, None),
-            lambda c: self._api.get_exchanges(c, start_time=window.start),
-        )  # fmt: skip
+        exchanges = await self._exchanges_since(chat_id, account_id, window.start)
         return [e for e in exchanges if window.holds(e.time)]
 
-    async def clicks(
-        self, chat_id: int, account_id: int, window: Window, latest: int = 10
-    ) -> ClickStats:
+    async def _exchanges_since(self, chat_id: int, account_id: int, start: int) -> list[Exchange]:
+        """Every exchange that changed since `start` (whenever it was made)."""
+        return await self._read(
+            chat_id, account_id, "get_exchanges", (start, None),
+            lambda c: self._api.get_exchanges(c, start_time=start),
+        )  # fmt: skip
+
+    async def click_list(self, chat_id: int, account_id: int, window: Window) -> list[Click]:
         clicks = await self._read(
             chat_id, account_id, "get_links", (window.start, window.end),
             lambda c: self._api.get_links(c, start_time=window.start, end_time=window.end),
         )  # fmt: skip
-        clicks = [c for c in clicks if window.holds(c.time)]
+        return [c for c in clicks if window.holds(c.time)]
+
+    async def clicks(
+        self, chat_id: int, account_id: int, window: Window, latest: int = 10
+    ) -> ClickStats:
+        clicks = await self.click_list(chat_id, account_id, window)
         today = Period.TODAY.window(self._clock())
         return ClickStats(
             today=sum(1 for c in clicks if today.holds(c.time)),

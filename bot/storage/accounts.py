@@ -115,4 +115,3 @@ class AccountRepo:
         if row is None:
             return None
         return Credentials(site=row["site"], api_key=self._vault.decrypt(row["api_key_enc"]))
-

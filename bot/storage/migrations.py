@@ -213,4 +213,33 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE state IN ('submitting', 'checking');
     CREATE INDEX payout_requests_checking ON payout_requests (state, next_check_at);
     """,
+    # 4: insights (issue 16): per-chat settings of /sources, /stats and /export (NULL keeps
+    # the default: the usual source parameters, UTC) and the payout watchdog's reminders.
+    # Plain SQL: PostgreSQL accepts it too.
+    """
+    CREATE TABLE chat_insight_settings (
+        chat_id BIGINT PRIMARY KEY,
+        source_params TEXT,                     -- comma-separated parameter names
+        timezone TEXT,                          -- an IANA name, e.g. Europe/Moscow
+        quiet_start SMALLINT,                   -- quiet hours: from this local hour …
+        quiet_end SMALLINT,                     -- … to this one (NULL: no quiet hours)
+        digest TEXT,                            -- 'daily', 'weekly' or NULL (none)
+        digest_hour SMALLINT,                   -- local hour the digest is sent
+        digest_balance TEXT,                    -- total balance at the last digest (decimal)
+        anomaly SMALLINT NOT NULL DEFAULT 0     -- 1: anomaly alerts wanted (opt-in)
+    );
+    -- Anomalies announced: one message per anomaly episode, not per check.
+    CREATE TABLE anomaly_alerts (
+        event_key TEXT PRIMARY KEY,
+        chat_id BIGINT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL
+    );
+    -- The payout watchdog's one reminder per payout pending too long (outbox rows are pruned).
+    CREATE TABLE payout_reminders (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        payout_id BIGINT NOT NULL,
+        reminded_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (account_id, payout_id)
+    );
+    """,
 )

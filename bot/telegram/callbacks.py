@@ -9,6 +9,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from bot.services.reports import Period
 from bot.storage.chats import NotificationKind
 
 # A database row id: forged data beyond SQLite's 64-bit range fails the filter, not the query.
@@ -107,6 +108,13 @@ class NotifyToggle(CallbackData, prefix="ns1"):
     on: bool
 
 
+class SourcesPage(CallbackData, prefix="sp1"):
+    """◀ ▶ through the /sources table of a period (read again through the read cache)."""
+
+    period: Period
+    page: PageNumber
+
+
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     AccountPick,
     Page,
@@ -117,4 +125,5 @@ ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     PayoutFlow,
     PayoutConfirm,
     NotifyToggle,
+    SourcesPage,
 )

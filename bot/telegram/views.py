@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.exchanger import Exchange, PartnerInfo, Payout, PayoutStatus
 from bot.exchanger.errors import ExchangerError, KeyRejected
 from bot.i18n import Html, Translator
+from bot.services.insights import Expected
 from bot.services.reports import (
     ALIGN,
     EARLIEST,
@@ -69,11 +70,23 @@ class Listing:
         return t("period.range", start=when(self.window.start), end=when(self.window.end))
 
 
-def balance(t: Translator, account: Account, info: PartnerInfo) -> str:
+def expected_line(t: Translator, pending: Expected | None) -> str | None:
+    """'expected +X USD from N completed exchanges'; None when nothing is waiting."""
+    if pending is None or not pending.count:
+        return None
+    return t("balance.expected", amount=money(pending.amount), count=pending.count)
+
+
+def balance(
+    t: Translator, account: Account, info: PartnerInfo, pending: Expected | None = None
+) -> str:
     lines = [
         header(t, account),
         t("balance.amounts", balance=money(info.balance), min_payout=money(info.min_payout)),
     ]
+    waiting = expected_line(t, pending)
+    if waiting:
+        lines.append(waiting)
     if info.methods:
         lines.append(t("balance.methods_title"))
         lines += [
@@ -152,7 +165,14 @@ def payouts(
     items = [(p, owner, view.method_titles) for owner, view in data for p in view.payouts]
     items.sort(key=lambda item: (item[0].time, item[0].id), reverse=True)
     blocks = [_owned(t, owner, _payout_block(t, p, titles)) for p, owner, titles in items]
-    title = t("payouts.title_period", period=listing.title_period(t))
+    title: str = t("payouts.title_period", period=listing.title_period(t))
+    typical = {view.site: view.typical for _, view in data if view.typical}
+    for site, pay_time in sorted(typical.items()):
+        hours = max(1, round(pay_time.seconds / 3600))
+        title += "\n" + t(
+            "payouts.typical", site=short(site.split("://", 1)[-1], 60), hours=hours,
+            count=pay_time.watched,
+        )  # fmt: skip
     return _paged(t, listing, View.PAYOUTS, title, blocks, page)
 
 
@@ -218,7 +238,7 @@ def _overview_block(t: Translator, account: Account, item: AccountBalance) -> st
         return f"{header(t, account)}\n{_unreadable(t, item.error)}"
     info = item.info
     best = item.best_method_amount
-    line = t(
+    line: str = t(
         "overview.line",
         balance=money(info.balance),
         min_payout=money(info.min_payout),
@@ -229,6 +249,9 @@ def _overview_block(t: Translator, account: Account, item: AccountBalance) -> st
         if info.can_request_payout
         else t("overview.missing", missing=money(info.missing_for_payout))
     )
+    waiting = expected_line(t, item.expected)
+    if waiting:
+        line = f"{line}\n{waiting}"
     return f"{header(t, account)}\n{line}\n{mark}"
 
 

@@ -80,10 +80,12 @@ async def test_a_big_account_is_polled_and_a_new_accrual_notified(
     assert db_value(db, "SELECT last_error FROM accounts") is None
 
     fresh = await sandbox.control("POST", f"partners/{key}/exchanges", EXCHANGE)
+    created = await bot_api.wait_for_text(3001, f"Exchange #{fresh['id']}", timeout=30)
+    assert "New referred" in created.text  # the new one, not any of the 15,000 old ones
     await sandbox.control(
         "PATCH", f"partners/{key}/exchanges/{fresh['id']}", {"exchange_success": 1, "accrued": 1}
     )
-    accrued = await bot_api.wait_for_text(3001, f"Exchange #{fresh['id']}", timeout=30)
-    assert "Reward accrued" in accrued.text
-    assert not any("New referred" in m.text for m in bot_api.bot_messages(3001))
+    accrued = await bot_api.wait_for_text(3001, "Reward accrued", timeout=30)
+    assert f"Exchange #{fresh['id']}" in accrued.text
+    assert sum(f"Exchange #{fresh['id']}" in m.text for m in bot_api.bot_messages(3001)) == 2
     assert bot_api.violations == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,9 +17,11 @@ from aiogram.enums import ParseMode
 
 from bot.notifications.outbox import KEY_WORKS, Message, Outbox, PollResult
 from bot.notifications.sender import Sender
+from bot.services.quiet_hours import QuietHours
 from bot.storage.accounts import AccountRepo, AlreadyLinked
 from bot.storage.chats import ChatRepo, NotificationKind
 from bot.storage.db import Database
+from bot.storage.insight_settings import InsightSettingsRepo
 from bot.telegram.callbacks import PayoutStart
 from tests.fakes import FakeBotApi
 from tests.notifications.conftest import Link
@@ -362,3 +365,50 @@ async def test_key_works_again_is_sent_whatever_the_toggles(
     [text] = texts(fake, ANN)
     assert "API-ключ снова работает" in text and "ex.example" in text
     assert fake.violations == []
+
+
+async def test_a_burst_of_12_accruals_arrives_as_one_message(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    await enqueue(queue, link, ANN, *range(1, 13))  # a site's cron run accrued twelve at once
+    await enqueue(queue, link, ANN, 99, kind=NotificationKind.PAYOUT_AVAILABLE.value)
+    fake.fail_next("sendMessage", 429, retry_after=1)  # the summary's first attempt
+    sender = make_sender(bot, queue, clock, burst=5)
+    await sender.drain()
+    rows = await pending(db)
+    ann_rows = rows[:12]
+    # Nothing folded is marked sent before Telegram accepted the summary; all wait together.
+    assert {(attempts, sent) for _, attempts, sent, _ in ann_rows} == {(1, 0)}
+    await enqueue(queue, link, BOB, 1, 2)  # below the burst size: one message each
+    clock.offset = 1.5
+    await sender.drain()
+    await sender.drain()
+    (summary, available) = fake.bot_messages(ANN)
+    assert summary.text.startswith("🔔 12 notifications at once\n💰 12 rewards accrued: +18.00 USD")
+    assert summary.text.count("• 💰 +1.50 USD · exchange #") == 12
+    assert available.callback_data("Request a payout") is not None
+    assert len(fake.bot_messages(BOB)) == 2
+    assert all(sent for _, _, sent, _ in await pending(db))
+    assert fake.violations == []
+
+
+async def test_quiet_hours_hold_then_release_as_one_summary(
+    fake: FakeBotApi, bot: Bot, db: Database, queue: Outbox, clock: Clock, link: Link
+) -> None:
+    settings = InsightSettingsRepo(db)
+    hour = datetime.now(UTC).hour  # quiet from this hour to the next, UTC
+    await enqueue(queue, link, ANN, 1, 2)
+    await enqueue(queue, link, ANN, 9, kind=NotificationKind.PAYOUT_AVAILABLE.value)
+    await settings.set_quiet_hours(ANN, (hour, (hour + 1) % 24))
+    sender = make_sender(bot, queue, clock, burst=5, quiet=settings)
+    await sender.drain()
+    assert texts(fake, ANN) == [] and {sent for _, _, sent, _ in await pending(db)} == {0}
+    quiet_end = QuietHours(hour, (hour + 1) % 24).until(clock())
+    assert quiet_end is not None and await queue.next_due_at() == pytest.approx(quiet_end)
+    assert await sender.drain() == 0  # still held
+    clock.offset = quiet_end - time.time() + 5  # just after the end
+    await sender.drain()
+    summary, available = fake.bot_messages(ANN)
+    assert summary.text.startswith("🔔 2 notifications at once")  # two: below NOTIFY_BURST
+    assert "💸 Request a payout" in available.button_texts()
+    assert all(sent for _, _, sent, _ in await pending(db))

@@ -148,7 +148,7 @@ async def test_key_errors_and_rotation(sandbox: Sandbox) -> None:
 async def test_bench_accounts_are_lazy_and_rotatable(sandbox: Sandbox) -> None:
     started = time.perf_counter()
     add_bench_accounts(sandbox.state, 10_000)
-    assert time.perf_counter() - started < 0.1 and len(sandbox.state.partners) == 3
+    assert time.perf_counter() - started < 0.1 and len(sandbox.state.partners) == 4
     assert len((await sandbox.data("get_exchanges", "bench-key-010000"))["items"]) == 3
     for key in ("bench-key-010001", "bench-key-1", "bench-key-000000"):
         assert (await sandbox.api("get_info", key)).json()["error"] == 1
@@ -203,7 +203,7 @@ async def test_control_errors(sandbox: Sandbox) -> None:
         await sandbox.client.post("/_control/partners", json={"balance": "x"})
     ).status_code == 400
     reset = await sandbox.control("POST", "reset", {"seed": False})
-    assert reset["partners"] == 0 and (await sandbox.control("POST", "reset"))["partners"] == 3
+    assert reset["partners"] == 0 and (await sandbox.control("POST", "reset"))["partners"] == 4
 
 
 async def test_command_line_prints_the_url_and_exits_cleanly_on_sigterm() -> None:

@@ -141,10 +141,14 @@ async def test_a_forged_account_id_is_never_read_not_even_from_the_cache(
             reports.payouts(chat, account_id, week),
             reports.exchanges(chat, account_id, week),
             reports.clicks(chat, account_id, week),
+            reports.click_list(chat, account_id, week),
+            reports.expected(chat, account_id),
         ):
             with pytest.raises(AccountGone):
                 await read
     assert (await reports.overview(2, [account])).balances == []
+    with pytest.raises(AccountGone):
+        await reports.details(2, account)
     assert len(site.requests) == asked
 
 
@@ -163,7 +167,6 @@ async def test_overview_of_every_account_survives_one_failing_site(
     assert isinstance(overview.balances[2].error, KeyRejected)
     assert overview.balances[0].best_method_amount == Decimal("56.85")
     assert overview.totals == {"USD": Decimal("114.70")}  # only the accounts that answered
-
 
 
 @pytest.mark.parametrize(

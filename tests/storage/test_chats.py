@@ -61,9 +61,7 @@ async def test_merged_with_a_row_the_supergroup_already_has(
     merged = await chats.get(NEW)
     assert merged is not None and merged.language == "ru"
     assert merged.notifications == {NotificationKind.PAYOUT_STATUS, NotificationKind.NEW_EXCHANGE}
-    assert sorted(a.id for a in await account_repo.for_chat(NEW)) == sorted(
-        [kept.id, only_old.id]
-    )
+    assert sorted(a.id for a in await account_repo.for_chat(NEW)) == sorted([kept.id, only_old.id])
     assert await account_repo.for_chat(OLD) == []
 
 

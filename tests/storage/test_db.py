@@ -82,9 +82,7 @@ async def test_migration_2_keeps_rows_and_children_and_never_reuses_an_account_i
                 " 1, 0, ?, 50)",
                 (account_id, f"f{account_id}", int(account_id == 2)),
             )
-        conn.execute(
-            "INSERT INTO exchange_state VALUES (1, 10, 0, 1, 0), (2, 11, 0, 1, 1)"
-        )
+        conn.execute("INSERT INTO exchange_state VALUES (1, 10, 0, 1, 0), (2, 11, 0, 1, 1)")
         conn.execute(
             "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
             " VALUES ('3:accrued:9:1', 1, 3, 'accrued', '{}', 0)"

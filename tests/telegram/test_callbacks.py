@@ -1,6 +1,7 @@
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
+from bot.services.reports import Period
 from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import (
     ALL_CALLBACKS,
@@ -14,6 +15,7 @@ from bot.telegram.callbacks import (
     PayoutFlowAction,
     PayoutStart,
     PickAgain,
+    SourcesPage,
     Unlink,
     UnlinkAction,
     View,
@@ -31,6 +33,7 @@ WORST_CASES: list[CallbackData] = [
     PayoutFlow(action=PayoutFlowAction.LAST_WALLET, account_id=BIG, method_id=BIG),
     PayoutConfirm(action=PayoutConfirmAction.CONFIRM, token="A-_" * 6),  # tokens: 16 chars
     NotifyToggle(kind=NotificationKind.PAYOUT_AVAILABLE, on=False),
+    SourcesPage(period=Period.TODAY, page=100_000),
 ]
 
 

@@ -9,4 +9,3 @@ def test_the_menu_is_described_in_every_language() -> None:
     assert described["ru"][0] == "Баланс и способы выплаты"
     for descriptions in described.values():
         assert all(0 < len(d) <= 256 for d in descriptions)
-

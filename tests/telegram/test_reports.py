@@ -86,9 +86,7 @@ async def test_the_account_choice_is_remembered_for_a_while(harness: Harness) ->
     again = await _press(harness, listing, "🔁 Another account")
     assert "Which account?" in again.text and "📚 All accounts" in again.button_texts()
     # After REMEMBER_SECONDS it asks again.
-    await running.db.execute(
-        "UPDATE fsm SET data = json_set(data, '$.report_choice.until', 0)"
-    )
+    await running.db.execute("UPDATE fsm SET data = json_set(data, '$.report_choice.until', 0)")
     await harness.ask("/exchanges", "Which account?")
     assert harness.fake.violations == []
 

@@ -7,14 +7,18 @@ from aiogram import Router
 from bot.telegram.handlers import (
     admin,
     errors,
+    export,
     fallback,
+    insight_settings,
     language,
     link,
     migration,
     payout,
     reports,
     settings,
+    sources,
     start,
+    stats,
     unlink,
 )
 
@@ -28,7 +32,11 @@ def get_routers() -> list[Router]:
         link.router,
         unlink.router,
         reports.router,
+        sources.router,
+        stats.router,
+        export.router,
         language.router,
+        insight_settings.router,  # before settings: /settings with arguments
         settings.router,
         admin.router,  # before fallback: anyone but an operator falls through to it
         fallback.router,  # last: takes what nobody else did

@@ -43,9 +43,11 @@ async def render(
     if data.view is View.BALANCE:
         if chosen is None:
             return views.overview(t, await reports.overview(chat_id, linked), data.page)
-        info = await reports.balance(chat_id, chosen.id)
+        details = await reports.details(chat_id, chosen)
+        info = details.info
+        assert info is not None
         markup = keyboards.balance_details(chosen, info.can_request_payout, len(linked) > 1, t)
-        return views.balance(t, chosen, info), markup
+        return views.balance(t, chosen, info, details.expected), markup
     period = Period.parse(data.period, DEFAULT_PERIOD[data.view]) or DEFAULT_PERIOD[data.view]
     now = reports.now()
     listing = views.Listing(chosen, period, period.window(now, data.until), now)

@@ -20,6 +20,9 @@ help-text =
     /payouts [today|7d|30d] — your payout requests (default 30 days)
     /exchanges [today|7d|30d] — referred exchanges (default 7 days)
     /clicks [today|7d|30d] — clicks on your affiliate links (default 7 days)
+    /sources [today|7d|30d] — clicks, exchanges, conversion, earnings and EPC per traffic source (default 7 days)
+    /stats [7d|30d|90d] — a chart of daily clicks, completed exchanges and rewards (default 30 days)
+    /export [today|7d|30d] — exchanges, payouts and clicks as CSV files (default 30 days)
     /settings — which notifications this chat gets
     /language — English / Русский
     /cancel — leave the current dialog

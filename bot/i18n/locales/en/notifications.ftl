@@ -31,6 +31,7 @@ notify-key_rejected =
 settings-text =
     🔔 <b>Notifications in this chat</b>
     Tap a kind to turn it on or off. Linking an account never announces its past.
+    Typed settings: <code>/settings sources utm_source, sub_id</code> (link parameters naming a traffic source), <code>/settings timezone Europe/Moscow</code> (charts, exports, quiet hours), <code>/settings quiet 23-8</code> (notifications held, then one summary), <code>/settings digest daily 9</code> (a daily or weekly digest), <code>/settings anomaly on</code> (alerts when clicks come without exchanges or the top source goes silent).
 
 settings-on = ✅ { $name }
 
@@ -52,3 +53,52 @@ notify-key_works =
     ✅ <b>Your API key works again</b>
     { $account }
     The site accepts it again: I check this account and notify you as before.
+
+notify-payout_overdue =
+    ⏰ <b>Payout #{ $payout_id } is still pending</b>
+    { $account }
+    Requested { $date } UTC. If it takes much longer than usual (/payouts shows the site's typical time), contact the site's support.
+
+notify-burst_title = 🔔 <b>{ $count } notifications at once</b>
+
+notify-burst_accrued_total = 💰 { $count ->
+        [one] { $count } reward accrued
+       *[other] { $count } rewards accrued
+    }: <b>+{ $total } USD</b>
+
+notify-burst_accrued = • 💰 +{ $reward } USD · exchange #{ $exchange_id } · { $account }
+
+notify-burst_new = • 🔄 new exchange #{ $exchange_id } · { $account }
+
+notify-burst_payout = • 💸 payout #{ $payout_id }: { $status } · { $account }
+
+notify-burst_overdue = • ⏰ payout #{ $payout_id } still pending · { $account }
+
+notify-burst_more = …and { $count } more
+
+notify-digest_title = 📰 <b>Your day</b> (last 24 hours)
+
+notify-digest_title_weekly = 📰 <b>Your week</b> (last 7 days)
+
+notify-digest_counts = Clicks: <b>{ $clicks }</b> · exchanges: <b>{ $exchanges }</b> ({ $completed } completed)
+
+notify-digest_accrued = Rewards accrued: <b>{ $amount }</b> USD ({ $count })
+
+notify-digest_balance = Balance: <b>{ $balance }</b> USD{ $change }
+
+notify-digest_best = Best source: <b>{ $source }</b> ({ $earnings } USD)
+
+notify-digest_unread = ⚠️ { $count ->
+        [one] { $count } account was
+       *[other] { $count } accounts were
+    } not read (the site did not answer).
+
+notify-anomaly_no_exchanges =
+    ⚠️ <b>Clicks, but no exchanges</b>
+    { $account }
+    { $clicks } clicks in the last 3 days and not one exchange, although your usual conversion expected about { $expected }. Check that your link and the site's exchange form work.
+
+notify-anomaly_source =
+    ⚠️ <b>Your top source went silent</b>
+    { $account }
+    <b>{ $source }</b>, which sent the most clicks over the last weeks, sent none in the last 3 days.

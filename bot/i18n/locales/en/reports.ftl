@@ -4,6 +4,11 @@ balance-amounts =
     Balance: <b>{ $balance }</b> USD
     Minimum payout: { $min_payout } USD
 
+balance-expected = ⏳ Expected <b>+{ $amount }</b> USD from { $count ->
+        [one] { $count } completed exchange
+       *[other] { $count } completed exchanges
+    } (reward not accrued yet)
+
 balance-methods_title =
     {""}
     <b>Payout methods</b>
@@ -101,3 +106,8 @@ overview-total = <b>Total:</b> { $totals }
 balance-payout_button = 💸 Request a payout
 
 balance-all_button = 📚 All accounts
+
+payouts-typical = ⏱ { $site } usually pays within ~{ $hours } h (median of { $count ->
+        [one] { $count } payout
+       *[other] { $count } payouts
+    } I watched being paid)

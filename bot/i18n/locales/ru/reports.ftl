@@ -4,6 +4,12 @@ balance-amounts =
     Баланс: <b>{ $balance }</b> USD
     Минимальная выплата: { $min_payout } USD
 
+balance-expected = ⏳ Ожидается <b>+{ $amount }</b> USD за { $count ->
+        [one] { $count } завершённый обмен
+        [few] { $count } завершённых обмена
+       *[many] { $count } завершённых обменов
+    } (вознаграждение ещё не начислено)
+
 balance-methods_title =
     {""}
     <b>Способы выплаты</b>
@@ -101,3 +107,8 @@ overview-total = <b>Итого:</b> { $totals }
 balance-payout_button = 💸 Заказать выплату
 
 balance-all_button = 📚 Все аккаунты
+
+payouts-typical = ⏱ { $site } обычно платит за ~{ $hours } ч (медиана по { $count ->
+        [one] { $count } выплате
+       *[other] { $count } выплатам
+    }, которые я видел оплаченными)
