@@ -38,11 +38,11 @@ from bot.services.reports import ReportService
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
-from bot.storage.db import Database
+from bot.storage.db import Database, redact_url
 from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
-from bot.telegram.fsm_storage import SQLiteStorage
+from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
 from bot.telegram.middlewares.context import ContextMiddleware
@@ -95,11 +95,17 @@ def load_vault(settings: Settings) -> KeyVault:
 
 
 async def open_database(settings: Settings) -> Database:
+    target = settings.database_target
     try:
-        return await Database.open(settings.database_path)
+        return await Database.open(target)
     except (sqlite3.Error, OSError, RuntimeError) as exc:
         raise StartupError(
             f"Configuration error: cannot open DATABASE_PATH={settings.database_path}: {exc}"
+        ) from None
+    except Exception as exc:  # asyncpg: refused, unknown database, authentication…
+        where = redact_url(str(target))
+        raise StartupError(
+            f"Configuration error: cannot open DATABASE_URL={where}: {type(exc).__name__}: {exc}"
         ) from None
 
 
@@ -125,7 +131,7 @@ def make_dispatcher(
     )
     cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
     dp = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=DatabaseStorage(db),
         settings=settings,
         chats=chats,
         accounts=AccountService(api, repo, settings.exchanger_url, cache),

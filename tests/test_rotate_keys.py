@@ -14,11 +14,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.exchanger.models import Credentials
-from bot.rotate_keys import WALLET_COLUMNS, main
+from bot.rotate_keys import main
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KEY_FILE_NAME, DecryptionError, KeyVault
 from bot.storage.db import Database
+from bot.storage.rotation import WALLET_COLUMNS
 
 SITE = "https://ex.example"
 API_KEYS = ("rotate-me-key-0001", "rotate-me-key-0002")

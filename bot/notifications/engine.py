@@ -15,12 +15,12 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
 from bot.notifications.clock import SchedulingClock
-from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
-from bot.notifications.schedule import PollSchedule
 from bot.notifications.sender import Sender
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
+from bot.storage.outbox import Outbox
+from bot.storage.schedule import PollSchedule
 
 log = logging.getLogger(__name__)
 

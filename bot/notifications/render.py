@@ -12,10 +12,9 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain import KEY_REJECTED, KEY_WORKS, NotificationKind
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
-from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS
-from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
 from bot.telegram.render import money, short
 

@@ -48,9 +48,9 @@ from aiogram.exceptions import (
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
 from bot.notifications.health import backoff
-from bot.notifications.outbox import Outbox, Pending
 from bot.notifications.pacing import ChatPacer, Pacer
 from bot.notifications.render import render
+from bot.storage.outbox import Outbox, Pending
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.exchanger.models import Credentials
 from bot.storage.crypto import KeyVault
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +29,7 @@ class AlreadyLinked(Exception):
 _COLUMNS = "id, chat_id, site, key_hint, paused, created_at"
 
 
-def _account(row: aiosqlite.Row) -> Account:
+def _account(row: Row) -> Account:
     return Account(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -64,9 +62,9 @@ class AccountRepo:
                 )
                 account_id = existing.id
             else:
-                cursor = await conn.execute(
+                row = await conn.fetch_one(
                     "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
-                    " linked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " linked_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         chat_id,
                         creds.site,
@@ -77,7 +75,8 @@ class AccountRepo:
                         int(time.time()),
                     ),
                 )
-                account_id = int(cursor.lastrowid or 0)
+                assert row is not None
+                account_id = int(row[0])
         account = await self.get(account_id)
         assert account is not None
         return account

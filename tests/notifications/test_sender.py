@@ -14,14 +14,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.notifications.outbox import KEY_WORKS, Message, Outbox, PollResult
+from bot.domain import KEY_WORKS, NotificationKind
 from bot.notifications.sender import Sender
 from bot.storage.accounts import AccountRepo, AlreadyLinked
-from bot.storage.chats import ChatRepo, NotificationKind
+from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
+from bot.storage.outbox import Message, Outbox, PollResult
 from bot.telegram.callbacks import PayoutStart
+from tests.conftest import Link
 from tests.fakes import FakeBotApi
-from tests.notifications.conftest import Link
 
 ANN, BOB = 100, 200
 

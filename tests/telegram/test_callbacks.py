@@ -1,7 +1,7 @@
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot.storage.chats import NotificationKind
+from bot.domain import NotificationKind
 from bot.telegram.callbacks import (
     ALL_CALLBACKS,
     AccountPick,

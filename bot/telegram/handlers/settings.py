@@ -11,8 +11,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.domain import NotificationKind
 from bot.i18n import Html, Translator
-from bot.storage.chats import Chat, ChatRepo, NotificationKind
+from bot.storage.chats import Chat, ChatRepo
 from bot.telegram.callbacks import NotifyToggle
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 from bot.telegram.replies import show

@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.exchanger.models import PayoutStatus
-from bot.notifications.detector import ExchangeState, PayoutState, Snapshot
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
+from bot.storage.snapshots import ExchangeState, PayoutState, Snapshot
 
-_CHUNK = 500  # ids per IN (...): far below SQLite's limit on variables
+_CHUNK = 500  # ids per IN (...): far below either engine's limit on parameters
 _COLUMNS = (
     "SELECT a.id, a.chat_id, a.site, a.key_hint, a.api_key_enc, a.baseline_done,"
     " a.payout_available, a.failures, a.last_success_at, c.active, a.paused, a.paused_at,"
@@ -108,19 +106,19 @@ class PollSchedule:
         than `max_ahead` ahead (the clock was set back while the bot was down) are spread too,
         and so are re-checks of paused accounts set more than a day ahead."""
         ahead = now + (max_ahead if max_ahead is not None else 10 * 365 * 86_400.0)
+        fraction = self._db.dialect.random_fraction
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE accounts SET next_check_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+                f"UPDATE accounts SET next_check_at = ?1 + {fraction} * ?2"
                 " WHERE paused = 1 AND next_check_at > ?1 + 86400",
                 (now, interval),
             )
-            async with conn.execute(
-                "UPDATE accounts SET next_poll_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+            return await conn.execute(
+                f"UPDATE accounts SET next_poll_at = ?1 + {fraction} * ?2"
                 " WHERE paused = 0 AND ((next_poll_at < ?1 AND baseline_done = 1)"
                 " OR next_poll_at > ?3)",
                 (now, interval, ahead),
-            ) as cursor:
-                return cursor.rowcount
+            )
 
     async def open_items(self, account_id: int) -> OpenItems:
         row = await self._db.fetch_one(_OPEN, (account_id, account_id, account_id))
@@ -154,8 +152,8 @@ class PollSchedule:
         }
         return Snapshot(exchanges, payouts, account.payout_available, last_payout_id)
 
-    async def _rows(self, sql: str, account_id: int, ids: Sequence[int]) -> list[aiosqlite.Row]:
-        rows: list[aiosqlite.Row] = []
+    async def _rows(self, sql: str, account_id: int, ids: Sequence[int]) -> list[Row]:
+        rows: list[Row] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             query = sql.format(",".join("?" * len(chunk)))
@@ -170,7 +168,7 @@ def _status(value: Any) -> PayoutStatus:
         return PayoutStatus.PENDING
 
 
-def _due(row: aiosqlite.Row) -> DueAccount:
+def _due(row: Row) -> DueAccount:
     return DueAccount(
         id=row["id"],
         chat_id=row["chat_id"],

@@ -1,0 +1,105 @@
+"""A throwaway PostgreSQL server for the test session: `initdb` into a temporary directory,
+`pg_ctl start` on a Unix socket there (no TCP port to collide on), stopped and removed at the
+end. Each pytest-xdist worker starts its own (~1 s). Run as the `postgres` user when the tests
+run as root (initdb refuses root), as CI does.
+
+The server binaries come from Debian's `postgresql` package (`apt-get install postgresql`);
+they are looked up on PATH and in /usr/lib/postgresql/*/bin. Without them the PostgreSQL tests
+FAIL with that hint, unless PEXBOT_TESTS_WITHOUT_POSTGRESQL=1 says to skip them (never on CI).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+OPT_OUT = "PEXBOT_TESTS_WITHOUT_POSTGRESQL"
+TEMPLATE = "pexbot_template"
+
+
+@dataclass(frozen=True)
+class Server:
+    socket_dir: Path
+    port: int
+
+    def url(self, database: str) -> str:
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+
+
+def find_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def _missing(message: str) -> None:
+    if os.environ.get(OPT_OUT) == "1" and not os.environ.get("CI"):
+        pytest.skip(f"{message} ({OPT_OUT}=1)")
+    pytest.fail(
+        f"{message}: install the server (Debian/Ubuntu: apt-get install postgresql), "
+        f"or set {OPT_OUT}=1 to skip the PostgreSQL tests on this machine",
+        pytrace=False,
+    )
+
+
+@contextlib.contextmanager
+def running_server() -> Iterator[Server]:
+    initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        _missing("PostgreSQL's initdb/pg_ctl were not found")
+    assert initdb is not None and pg_ctl is not None
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="pexbot-pg-"))
+    base.chmod(0o755)
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        user = pwd.getpwnam("postgres")
+        os.chown(base, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, log = base / "data", base / "server.log"
+    port = 5432 + os.getpid() % 20000  # only names the socket file: no TCP listener
+    run = {"check": True, "capture_output": True, "text": True}
+    try:
+        subprocess.run(
+            [*as_user, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+             "--no-sync", "--no-instructions"],
+            **run,
+        )  # fmt: skip
+        options = (
+            f"-k {base} -p {port} -c listen_addresses='' -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
+            **run,
+        )
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or "").strip()[-500:]
+        if log.exists():
+            detail += "\n" + log.read_text()[-1000:]
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.fail(f"the test PostgreSQL server did not start: {detail}", pytrace=False)
+    try:
+        yield Server(base, port)
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True, check=False,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# For a test of SQLite's own machinery (its file, its query planner): the storage tests'
+# `db` fixture runs on both engines unless narrowed with this.
+sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
