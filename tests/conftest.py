@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.outbox import Outbox
 from bot.storage.schedule import PollSchedule
+from tests.postgres import Server, running_server
 
 SITE = "https://ex.example"
 Link = Callable[..., Awaitable[Account]]
@@ -25,6 +26,13 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "bot.sqlite3")
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A throwaway PostgreSQL server, started on first use in this test process."""
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

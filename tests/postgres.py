@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -21,7 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
+
+from bot.storage.db import Database
 
 OPT_OUT = "PEXBOT_TESTS_WITHOUT_POSTGRESQL"
 TEMPLATE = "pexbot_template"
@@ -61,12 +65,17 @@ def running_server() -> Iterator[Server]:
         _missing("PostgreSQL's initdb/pg_ctl were not found")
     assert initdb is not None and pg_ctl is not None
     as_user: list[str] = []
+    user = None
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            _missing("running as root, and there is no 'postgres' user to run the server as")
+        as_user = ["runuser", "-u", "postgres", "--"]
     base = Path(tempfile.mkdtemp(prefix="pexbot-pg-"))
     base.chmod(0o755)
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        user = pwd.getpwnam("postgres")
+    if user is not None:
         os.chown(base, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
     data, log = base / "data", base / "server.log"
     port = 5432 + os.getpid() % 20000  # only names the socket file: no TCP listener
     run = {"check": True, "capture_output": True, "text": True}
@@ -98,6 +107,24 @@ def running_server() -> Iterator[Server]:
             capture_output=True, check=False,
         )  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+
+
+_names = itertools.count()
+
+
+async def new_database(pg_server: Server) -> str:
+    """A new, migrated, empty database on the test server; returns its URL."""
+    admin = await asyncpg.connect(pg_server.url("postgres"))
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", TEMPLATE):
+            await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+            template = await Database.open(pg_server.url(TEMPLATE))
+            await template.close()
+        name = f"test_{next(_names)}"
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    return pg_server.url(name)
 
 
 # For a test of SQLite's own machinery (its file, its query planner): the storage tests'

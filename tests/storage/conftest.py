@@ -3,38 +3,13 @@ database (a copy of a migrated template) on the session's throwaway server."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from bot.storage.db import Database
-from tests.postgres import TEMPLATE, Server, running_server
-
-_names = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[Server]:
-    with running_server() as server:
-        yield server
-
-
-async def new_database(pg_server: Server) -> str:
-    """A new, migrated, empty database on the test server; returns its URL."""
-    admin = await asyncpg.connect(pg_server.url("postgres"))
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", TEMPLATE):
-            await admin.execute(f"CREATE DATABASE {TEMPLATE}")
-            template = await Database.open(pg_server.url(TEMPLATE))
-            await template.close()
-        name = f"test_{next(_names)}"
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    finally:
-        await admin.close()
-    return pg_server.url(name)
+from tests.postgres import new_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,6 +12,7 @@ from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.payouts import Claim, Draft, PayoutRepo, PayoutRequest, State
+from tests.postgres import Server, new_database
 
 NOW = 1_000_000.0
 
@@ -70,13 +71,12 @@ async def test_settle_moves_once_and_remembers_the_wallet(db: Database, vault: K
     assert await repo.taken_payout_ids(request) == frozenset()
 
 
-async def test_four_connections_race_one_claim(pg_server: object, vault: KeyVault) -> None:
+async def test_four_connections_race_one_claim(pg_server: Server, vault: KeyVault) -> None:
     """Four bot processes' databases (separate pools) on one PostgreSQL database: exactly one
     claim wins, and an event detected by all four is queued once."""
     from bot.storage.outbox import Message, Outbox, PollResult
-    from tests.storage.conftest import new_database
 
-    url = await new_database(pg_server)  # type: ignore[arg-type]
+    url = await new_database(pg_server)
     dbs = [await Database.open(url) for _ in range(4)]
     try:
         repos = [PayoutRepo(db, vault) for db in dbs]
