@@ -51,6 +51,7 @@ from bot.telegram.middlewares.inflight import InFlightMiddleware
 from bot.telegram.middlewares.reply_retry import HandlerScope, ReplyRetryMiddleware
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.notification_texts import render as render_notification
 from bot.telegram.payout_delivery import announcer
 
 log = logging.getLogger("bot")
@@ -179,7 +180,7 @@ async def run(settings: Settings) -> None:
     bot = make_bot(settings)
     try:
         api = OldApiClient(http)
-        engine = NotificationEngine(settings, db, vault, api, bot)
+        engine = NotificationEngine(settings, db, vault, api, bot, render_notification)
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish

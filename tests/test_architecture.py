@@ -26,10 +26,6 @@ ALLOWED: dict[str, set[str]] = {
     "telegram": {"config", "domain", "exchanger", "i18n", "logging_setup", "services", "storage"},
     "config": {"services", "storage"},
 }
-# Known and still to be undone: notifications/render.py builds a keyboard with a Telegram
-# callback and uses telegram/render.py's money formatting (issue 13 leaves it; it needs the
-# callbacks and formatting moved below both packages).
-KNOWN = {("bot/notifications/render.py", "telegram")}
 DRIVERS = {"sqlite3", "aiosqlite", "asyncpg"}
 # Entry points may name sqlite3 for its exception class only (they catch sqlite3.Error).
 DRIVER_OK = {"bot/__main__.py", "bot/rotate_keys.py", "bot/logging_setup.py"}
@@ -69,7 +65,7 @@ def test_imports_point_down(path: Path) -> None:
     imported = {
         m.split(".")[1] for m in _imports(ast.parse(path.read_text())) if m.startswith("bot.")
     }
-    upward = {p for p in imported - {package} - ALLOWED[package] if (_name(path), p) not in KNOWN}
+    upward = imported - {package} - ALLOWED[package]
     assert not upward, f"{_name(path)} imports {sorted(upward)}: only {sorted(ALLOWED[package])}"
 
 

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.exchanger.client import ExchangerApi
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.poller import Poller, PollerConfig
-from bot.notifications.sender import Sender
+from bot.notifications.sender import Renderer, Sender
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.outbox import Outbox
@@ -37,11 +37,17 @@ def poller_config(settings: Settings) -> PollerConfig:
 
 class NotificationEngine:
     def __init__(
-        self, settings: Settings, db: Database, vault: KeyVault, api: ExchangerApi, bot: Bot
+        self,
+        settings: Settings,
+        db: Database,
+        vault: KeyVault,
+        api: ExchangerApi,
+        bot: Bot,
+        render: Renderer,
     ) -> None:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
-        self.sender = Sender(bot, outbox, rate=settings.send_rate, clock=clock)
+        self.sender = Sender(bot, outbox, render=render, rate=settings.send_rate, clock=clock)
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),
             on_enqueued=self.sender.wake, clock=clock,

@@ -21,6 +21,7 @@ from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 from bot.storage.outbox import Message, Outbox, PollResult
 from bot.telegram.callbacks import PayoutStart
+from bot.telegram.notification_texts import render
 from tests.conftest import Link
 from tests.fakes import FakeBotApi
 
@@ -64,7 +65,9 @@ def queue(db: Database, clock: Clock) -> Outbox:
 
 
 def make_sender(bot: Bot, queue: Outbox, clock: Clock, **options: Any) -> Sender:
-    return Sender(bot, queue, private_gap=0.0, group_gap=0.0, clock=clock, **options)
+    return Sender(
+        bot, queue, render=render, private_gap=0.0, group_gap=0.0, clock=clock, **options
+    )
 
 
 async def enqueue(queue: Outbox, link: Link, chat_id: int, *items: int, kind: str = "") -> int:
@@ -256,7 +259,7 @@ async def test_telegram_limits_are_respected(
     for chat_id in range(300, 310):
         fake.private_chat(fake.user(chat_id))
         await enqueue(queue, link, chat_id, chat_id)
-    sender = Sender(bot, queue)  # the real gaps
+    sender = Sender(bot, queue, render=render)  # the real gaps
     await _drain_until_sent(sender, db)
     assert len(texts(fake, ANN)) == 3 and fake.count_429 == 0
     assert fake.violations == []
