@@ -29,15 +29,17 @@ from pydantic_settings import BaseSettings
 
 from bot.config import Settings, describe_error
 from bot.storage.crypto import KEY_FILE_NAME, KeyVault, new_key, parse_keys
+from bot.storage.db import parse_url
 from bot.storage.rotation import RotationError, rotate_database
 
 
 class KeySettings(BaseSettings):
-    """The two settings rotation needs, read like the bot reads them (environment, `.env`)."""
+    """The settings rotation needs, read like the bot reads them (environment, `.env`)."""
 
     model_config = Settings.model_config
 
     database_path: Path = Settings.model_fields["database_path"].default
+    database_url: SecretStr | None = None
     encryption_key: SecretStr | None = None
 
 
@@ -61,6 +63,14 @@ def load_keys(settings: KeySettings) -> KeySource:
 
 def rotate(settings: KeySettings) -> str:
     """Runs the rotation; returns the report for the operator."""
+    if settings.database_url is not None:
+        engine, location = parse_url(settings.database_url.get_secret_value())
+        if engine != "sqlite":
+            raise RotationError(
+                "key rotation works on a SQLite database only for now; with PostgreSQL keep "
+                "ENCRYPTION_KEY=NEW,OLD (the old key still decrypts)"
+            )
+        settings.database_path = Path(location)
     source = load_keys(settings)
     counts = rotate_database(settings.database_path, KeyVault(source.keys))
     done = ", ".join(f"{count} {label}" for label, count in counts.items())

@@ -36,6 +36,19 @@ class Server:
     socket_dir: Path
     port: int
 
+    @property
+    def pids(self) -> list[int]:
+        """The postmaster and its children (backends, WAL writer…): the server's processes."""
+        lines = (self.socket_dir / "data" / "postmaster.pid").read_text().split()
+        master = int(lines[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                text = stat.read_text()
+                if int(text[text.rindex(")") + 2 :].split()[1]) == master:
+                    children.append(int(stat.parent.name))
+        return [master, *children]
+
     def url(self, database: str) -> str:
         return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
 
@@ -59,7 +72,9 @@ def _missing(message: str) -> None:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[Server]:
+def running_server(*, durable: bool = False) -> Iterator[Server]:
+    """`durable`: PostgreSQL's default fsync and synchronous commit (for benchmarks); the tests
+    turn both off, they never survive a crash anyway."""
     initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
     if initdb is None or pg_ctl is None:
         _missing("PostgreSQL's initdb/pg_ctl were not found")
@@ -85,10 +100,9 @@ def running_server() -> Iterator[Server]:
              "--no-sync", "--no-instructions"],
             **run,
         )  # fmt: skip
-        options = (
-            f"-k {base} -p {port} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-k {base} -p {port} -c listen_addresses='' -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [*as_user, pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
             **run,

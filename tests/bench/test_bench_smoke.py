@@ -33,6 +33,9 @@ ROWS = (
     f"5.startup.{TINY_ACCOUNTS}",
     "6.req_per_min.busy",
     "6.req_per_min.quiet",
+    *(f"13.cpu_us_per_poll.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
+    *(f"13.save_p99_ms.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
+    f"13.server_us_per_poll.{TINY_ACCOUNTS}",
 )
 
 
