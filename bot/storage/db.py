@@ -58,10 +58,19 @@ class Dialect:
     random_fraction: str  # a random number in [0, 1), new for every row
     greatest: str  # the larger of two values
     least: str
+    # `IN (?, …)` with one placeholder per id makes a new statement for each count: fine for
+    # SQLite's cache, but PostgreSQL would prepare each anew. There: one array parameter.
+    arrays: bool = False
+
+    def among(self, column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+        """`column IN (?, …)`, or `column = ANY(?)` with an array, and its parameters."""
+        if self.arrays:
+            return f"{column} = ANY(CAST(? AS BIGINT[]))", [list(ids)]
+        return f"{column} IN ({','.join('?' * len(ids))})", list(ids)
 
 
 SQLITE = Dialect("sqlite", "((abs(random()) % 1000000) / 1e6)", "MAX", "MIN")
-POSTGRESQL = Dialect("postgresql", "random()", "GREATEST", "LEAST")
+POSTGRESQL = Dialect("postgresql", "random()", "GREATEST", "LEAST", arrays=True)
 
 
 class Database(ABC):

@@ -138,7 +138,7 @@ class Outbox:
         if not results:
             return 0
         async with self._db.transaction() as conn:
-            alive = await _existing(conn, {r.account_id for r in results})
+            alive = await _existing(conn, self._db, {r.account_id for r in results})
             results = [r for r in results if r.account_id in alive]  # unlinked meanwhile
             ok = [r for r in results if r.error is None and not (r.pause or r.recheck or r.resume)]
             await conn.executemany(_UPSERT_EXCHANGE, _exchange_rows(ok))
@@ -239,9 +239,9 @@ class Outbox:
         )
 
 
-async def _existing(conn: Connection, ids: set[int]) -> set[int]:
-    marks = ",".join("?" * len(ids))
-    rows = await conn.fetch_all(f"SELECT id FROM accounts WHERE id IN ({marks})", tuple(ids))
+async def _existing(conn: Connection, db: Database, ids: set[int]) -> set[int]:
+    among, params = db.dialect.among("id", sorted(ids))
+    rows = await conn.fetch_all(f"SELECT id FROM accounts WHERE {among}", params)
     return {int(row[0]) for row in rows}
 
 

@@ -136,7 +136,8 @@ class PollSchedule:
             row[0]: ExchangeState(row[0], row[1], bool(row[2]), bool(row[3]))
             for row in await self._rows(
                 "SELECT exchange_id, time, completed, accrued FROM exchange_state"
-                " WHERE account_id = ? AND exchange_id IN ({})",
+                " WHERE account_id = ? AND {}",
+                "exchange_id",
                 account.id,
                 exchange_ids,
             )
@@ -145,19 +146,22 @@ class PollSchedule:
             row[0]: PayoutState(row[0], row[1], _status(row[2]))
             for row in await self._rows(
                 "SELECT payout_id, time, status FROM payout_state"
-                " WHERE account_id = ? AND payout_id IN ({})",
+                " WHERE account_id = ? AND {}",
+                "payout_id",
                 account.id,
                 payout_ids,
             )
         }
         return Snapshot(exchanges, payouts, account.payout_available, last_payout_id)
 
-    async def _rows(self, sql: str, account_id: int, ids: Sequence[int]) -> list[Row]:
+    async def _rows(
+        self, sql: str, column: str, account_id: int, ids: Sequence[int]
+    ) -> list[Row]:
         rows: list[Row] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            query = sql.format(",".join("?" * len(chunk)))
-            rows += await self._db.fetch_all(query, (account_id, *chunk))
+            among, params = self._db.dialect.among(column, chunk)
+            rows += await self._db.fetch_all(sql.format(among), (account_id, *params))
         return rows
 
 
