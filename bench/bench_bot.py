@@ -79,6 +79,11 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
     variant = polling_spec(scale, scale.poll_sizes[0])
     variant = dataclasses.replace(variant, name=f"{variant.name}-aiohttp", transport="aiohttp")
     sessions.append((variant, [p.startup, steady]))
+    for accounts in scale.poll_sizes:  # the same polling session on PostgreSQL (issue 13)
+        on_pg = dataclasses.replace(
+            polling_spec(scale, accounts), name=f"poll-{accounts}-postgresql", database="postgresql"
+        )
+        sessions.append((on_pg, [p.startup, steady]))
     load_spec = Spec("load", scale.load_accounts, 1.0, quiet_every=2, concurrency=scale.concurrency)
     sessions.append((load_spec, [load]))
     fresh_spec = Spec(

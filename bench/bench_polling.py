@@ -44,6 +44,7 @@ async def steady(session: BotSession, out: Samples, window: float) -> None:
     limit = max(STEADY_LIMIT_S, 3 * session.spec.interval)
     counts = await session.counts()
     cpu, requests = session.cpu(), counts["total"]
+    server = session.server_cpu()  # PostgreSQL's own processes; None on SQLite
     threads = session.thread_cpu()
     while True:
         await asyncio.sleep(window)
@@ -53,6 +54,11 @@ async def steady(session: BotSession, out: Samples, window: float) -> None:
         if requests_now > requests and (done or requests_now - requests >= 50):
             out.add(f"1.cpu_us.{n}{tag}", (cpu_now - cpu) / (requests_now - requests) * 1e6)
             out.add(f"1.cpu_pct_run.{n}{tag}", (cpu_now - cpu) / window * 100)
+            server_now = session.server_cpu()
+            if server is not None and server_now is not None:
+                used = server_now - server
+                out.add(f"13.server_us.{n}", used / (requests_now - requests) * 1e6)
+                server = server_now
             cpu, requests = cpu_now, requests_now
         elapsed = counts["at"] - counts["first_at"]
         if done or elapsed > limit:

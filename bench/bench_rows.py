@@ -44,6 +44,16 @@ def rows(ctx: Context, out: Samples) -> list[Row]:
             limit_text="bare aiohttp loop", target=Target(Goal.AT_MOST, 4, "×", on_ratio=True),
         )  # fmt: skip
         variant.note = _share_note(out, f"1.main_thread.{small}.aiohttp")
+        for n in scale.poll_sizes:  # the bot on PostgreSQL (issue 13)
+            row(
+                f"1.cpu_us.{n}.postgresql", figure=f"the same, {n:,} accounts, on PostgreSQL "
+                "(DATABASE_URL, local server)", unit="µs", limit=bare_us,
+                limit_text="bare aiohttp loop", target=Target(Goal.AT_MOST, 4, "×", on_ratio=True),
+            )  # fmt: skip
+            row(
+                f"13.server_us.{n}", figure=f"PostgreSQL server CPU per request, {n:,} accounts",
+                unit="µs", limit_text="beside the bot's own",
+            )  # fmt: skip
     # % of a core at 60 s: CPU per request × requests per poll (measured, benchmark 6) × N / 60
     per_poll = statistics.median(out.get("6.req_per_min.busy") or [DEFAULT_PER_POLL])
     shares = [us * per_poll * big / 60 / 1e4 for us in out.get(f"1.cpu_us.{big}")]

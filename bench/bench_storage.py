@@ -82,7 +82,7 @@ async def one_round(db: Database, accounts: int, server: Server | None) -> Figur
     saves: list[float] = []
     pending: list[PollResult] = []
     cpu0 = time.process_time()
-    server0 = _server_cpu(server)
+    server0 = server_cpu(server)
     polled = 0
     while polled < accounts:
         due = await schedule.due(now, CLAIM)
@@ -103,11 +103,11 @@ async def one_round(db: Database, accounts: int, server: Server | None) -> Figur
     if pending:
         saves.append(await _timed_save(outbox, pending))
     cpu = time.process_time() - cpu0
-    server_cpu = _server_cpu(server) - server0 if server else None
+    server_used = server_cpu(server) - server0 if server else None
     saves.sort()
     return Figures(
         cpu_us=cpu / polled * 1e6,
-        server_us=server_cpu / polled * 1e6 if server_cpu is not None else None,
+        server_us=server_used / polled * 1e6 if server_used is not None else None,
         save_p99_ms=saves[min(len(saves) - 1, int(len(saves) * 0.99))] * 1e3,
         save_p50_ms=statistics.median(saves) * 1e3,
     )
@@ -134,7 +134,7 @@ async def _timed_save(outbox: Outbox, batch: list[PollResult]) -> float:
     return time.perf_counter() - started
 
 
-def _server_cpu(server: Server | None) -> float:
+def server_cpu(server: Server | None) -> float:
     """The server's CPU so far: its live processes plus the children that already exited (the
     postmaster's cutime/cstime), so a backend ending mid-round does not lose its time."""
     if server is None:
