@@ -30,4 +30,7 @@ USER bot
 WORKDIR /home/bot
 # The database and the generated encryption key live here: keep them on a volume.
 VOLUME ["/data"]
+# Healthy while the configured database (SQLite file or PostgreSQL server) answers a read.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot.healthcheck"]
 CMD ["python", "-m", "bot"]

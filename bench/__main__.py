@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_bot, bench_clients, bench_imports
+from bench import bench_bot, bench_clients, bench_imports, bench_storage
 from bench.context import SCALES, Context
 from bench.machine import describe
 from bench.profile_summary import summary
@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "imports": bench_imports.run,
     "clients": bench_clients.run,
     "bot": bench_bot.run,
+    "storage": bench_storage.run,  # SQLite beside PostgreSQL (issue 13)
 }
 
 

@@ -5,6 +5,8 @@ Full scale, one session after the other (never two at once):
            CPU over the first round after the start (60 s at most) and the next round (the
            steady state); at 10,000 the first session also RSS, then commands; the others
            only start-up and commands → 1, 4, 5
+           then the same first round once per N with DATABASE_URL on a throwaway local
+           PostgreSQL (issue 13): bot CPU per request, the server's CPU per request → 1, 13
   load     50 accounts, POLL_INTERVAL 1 s, half with nothing pending       → rows 6
   kinds    200 accounts, POLL_INTERVAL 2 s, half with nothing pending: every event kind into
            quiet and busy accounts; never noticed, worst latency per kind  → rows 6
@@ -17,6 +19,7 @@ A session that fails leaves its rows "not measured" with the reason; the others 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 
 from bench import bench_delivery, bench_freshness, bench_polling
@@ -90,6 +93,12 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
             else:  # a big round takes long: later runs only start-up and commands
                 phases = [p.startup, commands]
             sessions.append((polling_spec(scale, accounts), phases))
+    for accounts in scale.poll_sizes:  # the same polling session on PostgreSQL (issue 13)
+        on_pg = dataclasses.replace(
+            polling_spec(scale, accounts), name=f"poll-{accounts}-postgresql",
+            database="postgresql", bare_first=False,
+        )  # fmt: skip
+        sessions.append((on_pg, [p.startup, steady]))
     load_spec = Spec("load", scale.load_accounts, 1.0, quiet_every=2, concurrency=scale.concurrency)
     sessions.append((load_spec, [load]))
     kinds_spec = Spec(

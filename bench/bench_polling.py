@@ -9,7 +9,7 @@ N accounts), POLL_INTERVAL scaled so that N accounts ask ~1,000 requests/s (3× 
             the bot's CPU over the requests the exchanger got = CPU per request; the round's
             duration (extrapolated from the accounts polled if it took longer). This first
             round after a start does the full work for every account (nothing is remembered
-            across a restart);
+            across a restart). On PostgreSQL (issue 13) also the server's CPU per request;
   next      the round after it (each account polled once more): the steady state, where an
             account whose lists did not change costs a request and no decoding, detection or
             write. Beside the bot's CPU, the fake exchanger's own (% of a core): a fake near
@@ -35,10 +35,11 @@ STEADY_LIMIT_S = 60.0  # measure the first round this long at most (it should ta
 
 
 async def startup(session: BotSession, out: Samples) -> None:
+    n, tag = session.spec.accounts, session.tag  # a PostgreSQL session's keys apart
     seconds = await session.first_poll()
-    out.add(f"5.startup.{session.spec.accounts}", seconds)
+    out.add(f"5.startup.{n}{tag}", seconds)
     if session.bare_import_s is not None:  # timed just before, under the same load
-        out.add(f"5.startup_over.{session.spec.accounts}", seconds - session.bare_import_s)
+        out.add(f"5.startup_over.{n}{tag}", seconds - session.bare_import_s)
 
 
 async def full_round(session: BotSession, out: Samples) -> None:
@@ -53,6 +54,7 @@ async def steady(session: BotSession, out: Samples, window: float) -> None:
     limit = max(STEADY_LIMIT_S, 3 * session.spec.interval)
     counts = await session.counts()
     cpu, fake, requests = session.cpu(), session.fake_cpu(), counts["total"]
+    server = session.server_cpu()  # PostgreSQL's own processes; None on SQLite
     threads = session.thread_cpu()
     while True:
         await asyncio.sleep(window)
@@ -63,6 +65,11 @@ async def steady(session: BotSession, out: Samples, window: float) -> None:
             out.add(f"1.cpu_us.{n}{tag}", (cpu_now - cpu) / (requests_now - requests) * 1e6)
             out.add(f"1.cpu_pct_run.{n}{tag}", (cpu_now - cpu) / window * 100)
             out.add(f"1.fake_pct_first.{n}{tag}", (fake_now - fake) / window * 100)
+            server_now = session.server_cpu()
+            if server is not None and server_now is not None:
+                used = server_now - server
+                out.add(f"13.server_us.{n}", used / (requests_now - requests) * 1e6)
+                server = server_now
             cpu, fake, requests = cpu_now, fake_now, requests_now
         elapsed = counts["at"] - counts["first_at"]
         if done or elapsed > limit:

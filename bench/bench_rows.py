@@ -1,4 +1,5 @@
-"""The rows of the bot benchmarks (1, 2, 3, 4, 5, 6), each with its limit and target.
+"""The rows of the bot benchmarks (1, 2, 3, 4, 5, 6; 13: the bot on PostgreSQL), each with its
+limit and target.
 
 Limits measured in the same run come from `ctx.shared`: the bare aiohttp loop's CPU per request
 (bench_clients), the bare imports' RSS and time (bench_imports).
@@ -46,6 +47,18 @@ def rows(ctx: Context, out: Samples) -> list[Row]:
     per_size_note = _share_note(out, f"1.main_thread.{big}")
     if per_size_note:
         made[-2].note = "; ".join(filter(None, [made[-2].note, per_size_note]))
+    if not scale.one_session:
+        for n in scale.poll_sizes:  # the bot on PostgreSQL (issue 13)
+            on_pg = row(
+                f"1.cpu_us.{n}.postgresql", figure=f"bot CPU per request, {n:,} accounts, first "
+                "round after a start, on PostgreSQL (DATABASE_URL, local durable server)",
+                unit="µs", limit=bare_us, limit_text="bare aiohttp loop", target=ratio3,
+            )  # fmt: skip
+            on_pg.note = _fake_note(out, f"1.fake_pct_first.{n}.postgresql")
+            row(
+                f"13.server_us.{n}", figure=f"PostgreSQL server CPU per request, {n:,} accounts",
+                unit="µs", limit_text="beside the bot's own",
+            )  # fmt: skip
     # % of a core at 60 s: steady CPU per request × requests per account per minute (the mean
     # of busy and quiet accounts, benchmark 6) × N / 60
     per_min = _mean_per_minute(out)

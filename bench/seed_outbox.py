@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.exchanger.models import Exchange
-from bot.notifications.detector import Snapshot, detect
-from bot.notifications.outbox import Message, Outbox, PollResult
+from bot.notifications.detector import detect
 from bot.storage.db import Database
+from bot.storage.outbox import Message, Outbox, PollResult
+from bot.storage.snapshots import Snapshot
 
 
 async def enqueue_notifications(path: Path, total: int, *, hold_polls: bool) -> int:

@@ -9,17 +9,21 @@ The bot's CPU and RSS are read from /proc/<pid>; the request counts from the fak
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import asyncpg
+
 from bench.context import Context
 from bench.machine import cpu_seconds, rss_mb, thread_cpu_seconds
 from bench.procs import Exchanger, Telegram, bot_process, start_exchanger, start_telegram
 from bench.seed import new_encryption_key, seed_accounts
 from tests.fakes.processes import BotProcess
+from tests.postgres import Server, running_server
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Spec:
     baselined: bool = True  # accounts stored as after their baseline poll (a restarted bot)
     transport: str = "httpx"  # "aiohttp": the bot with the aiohttp transport (bot_variant.py)
     bare_first: bool = False  # time a bare import just before the bot's exec (same load)
+    database: str = "sqlite"  # "postgresql": DATABASE_URL on a throwaway local server
 
 
 def first_error(output: str) -> str:
@@ -65,7 +70,9 @@ class BotSession:
         self.queued = 0
         self.started_at = 0.0  # wall time just before the bot's exec
         self.bare_import_s: float | None = None  # the bare imports, just before the bot's exec
-        self.database = self.dir / "bot.sqlite3"
+        self.database: Path | str = self.dir / "bot.sqlite3"
+        self.pg: contextlib.ExitStack | None = None
+        self.server: Server | None = None  # the PostgreSQL server of a "postgresql" session
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -76,6 +83,8 @@ class BotSession:
                 start_exchanger(spec.accounts, self.dir, quiet_every=spec.quiet_every),
                 start_telegram(self.dir),
             )
+            if spec.database == "postgresql":
+                self.database = await self._postgresql()
             key, database = new_encryption_key(), self.database
             baseline = await self.exchanger.baseline() if spec.baselined else None
             self.chats = await seed_accounts(
@@ -121,6 +130,9 @@ class BotSession:
         for fake in (self.telegram, self.exchanger):
             if fake is not None:
                 await fake.stop()
+        if self.pg is not None:
+            self.pg.close()
+            self.pg = self.server = None
         if self.ctx.profile and (self.dir / "bot.prof").exists():
             self.ctx.profiles.append(self.dir / "bot.prof")
         if self.bot is not None:
@@ -128,13 +140,33 @@ class BotSession:
             if errors:
                 self.ctx.notes.append(f"{self.spec.name}: the bot logged {errors}")
 
-    def _env(self, key: str, database: Path) -> dict[str, str]:
+    async def _postgresql(self) -> str:
+        """A durable throwaway PostgreSQL (tests/postgres.py) with an empty database."""
+        self.pg = contextlib.ExitStack()
+        self.server = self.pg.enter_context(running_server(durable=True))
+        admin = await asyncpg.connect(self.server.url("postgres"))
+        try:
+            await admin.execute("CREATE DATABASE bench")
+        finally:
+            await admin.close()
+        return self.server.url("bench")
+
+    def server_cpu(self) -> float | None:
+        """CPU seconds of the PostgreSQL server so far; None on SQLite (it runs in the bot)."""
+        if self.server is None:
+            return None
+        from bench.bench_storage import server_cpu
+
+        return server_cpu(self.server)
+
+    def _env(self, key: str, database: Path | str) -> dict[str, str]:
         assert self.exchanger is not None and self.telegram is not None
+        where = "DATABASE_URL" if isinstance(database, str) else "DATABASE_PATH"
         return {
             "BOT_TOKEN": self.telegram.token,
             "TELEGRAM_API_URL": self.telegram.url,
             "EXCHANGER_URL": self.exchanger.url,
-            "DATABASE_PATH": str(database),
+            where: str(database),
             "ENCRYPTION_KEY": key,
             "POLL_INTERVAL": str(self.spec.interval),
             "MAX_CONCURRENT_POLLS": str(self.spec.concurrency),
@@ -162,7 +194,8 @@ class BotSession:
     @property
     def tag(self) -> str:
         """Suffix of this session's figure keys: "" for the bot as it is."""
-        return "" if self.spec.transport == "httpx" else f".{self.spec.transport}"
+        tag = "" if self.spec.transport == "httpx" else f".{self.spec.transport}"
+        return tag if self.spec.database == "sqlite" else f"{tag}.{self.spec.database}"
 
     def rss(self) -> float:
         return rss_mb(self.pid)

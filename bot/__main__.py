@@ -40,14 +40,14 @@ from bot.storage.accounts import AccountRepo
 from bot.storage.anomalies import AnomalyRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault, load_or_create_key_file, parse_keys
-from bot.storage.db import Database
+from bot.storage.db import Database, redact_url
 from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
-from bot.telegram.fsm_storage import SQLiteStorage
+from bot.telegram.fsm_storage import DatabaseStorage
 from bot.telegram.handlers import get_routers
 from bot.telegram.middlewares.callback_answer import AnswerAfterHandler
 from bot.telegram.middlewares.chat_admin import ChatAdminMiddleware
@@ -58,6 +58,7 @@ from bot.telegram.middlewares.reply_retry import HandlerScope, ReplyRetryMiddlew
 from bot.telegram.middlewares.secret_input import SecretInputMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 from bot.telegram.middlewares.typing import TypingMiddleware
+from bot.telegram.notification_texts import render as render_notification
 from bot.telegram.payout_delivery import announcer
 
 log = logging.getLogger("bot")
@@ -102,11 +103,17 @@ def load_vault(settings: Settings) -> KeyVault:
 
 
 async def open_database(settings: Settings) -> Database:
+    target = settings.database_target
     try:
-        return await Database.open(settings.database_path)
+        return await Database.open(target)
     except (sqlite3.Error, OSError, RuntimeError) as exc:
         raise StartupError(
             f"Configuration error: cannot open DATABASE_PATH={settings.database_path}: {exc}"
+        ) from None
+    except Exception as exc:  # asyncpg: refused, unknown database, authentication…
+        where = redact_url(str(target))
+        raise StartupError(
+            f"Configuration error: cannot open DATABASE_URL={where}: {type(exc).__name__}: {exc}"
         ) from None
 
 
@@ -133,7 +140,7 @@ def make_dispatcher(
     cache = ReadCache(settings.read_cache_seconds)  # shared: /link's get_info serves /balance
     reports = ReportService(api, repo, cache, watch=PayoutWatchRepo(db))
     dp = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=DatabaseStorage(db),
         settings=settings,
         chats=chats,
         accounts=AccountService(api, repo, settings.exchanger_url, cache),
@@ -192,7 +199,7 @@ async def run(settings: Settings) -> None:
     bot = make_bot(settings)
     try:
         api = OldApiClient(http, reads=reads)
-        engine = NotificationEngine(settings, db, vault, api, bot)
+        engine = NotificationEngine(settings, db, vault, api, bot, render_notification)
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.payout_models import DEFAULT_CHECK_SCHEDULE
 from bot.services.payout_watch import Thresholds
+from bot.storage.db import parse_url
 
 OFFICIAL_BOT_API = "https://api.telegram.org"
 # The BOT_TOKEN line of .env.example: well-formed, so it must be refused by name.
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     exchanger_url: Annotated[list[str], NoDecode] = Field(min_length=1)
     telegram_api_url: str | None = None
     database_path: Path = Path("data/bot.sqlite3")
+    # Unset: SQLite at DATABASE_PATH. sqlite:///path or postgresql://user:pass@host/db.
+    database_url: SecretStr | None = None
     poll_interval: float = Field(default=60.0, ge=1)
     lookback_days: int = Field(default=30, ge=1, le=365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -128,6 +131,31 @@ class Settings(BaseSettings):
     @classmethod
     def _split_admins(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_url(value.get_secret_value())  # ValueError names the accepted forms
+        return value
+
+    @model_validator(mode="after")
+    def _sqlite_url_sets_path(self) -> Settings:
+        """DATABASE_URL=sqlite:///… is the same as DATABASE_PATH (the key file sits beside it)."""
+        if self.database_url is not None:
+            engine, location = parse_url(self.database_url.get_secret_value())
+            if engine == "sqlite":
+                self.database_path = Path(location)
+        return self
+
+    @property
+    def database_target(self) -> Path | str:
+        """What `Database.open` is given: the SQLite file, or the PostgreSQL URL."""
+        if self.database_url is not None:
+            url = self.database_url.get_secret_value()
+            if parse_url(url)[0] == "postgresql":
+                return url
+        return self.database_path
 
     @field_validator("log_level", mode="before")
     @classmethod

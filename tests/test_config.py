@@ -34,6 +34,7 @@ def test_defaults_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
         ({**BASE, "EXCHANGER_URL": "ftp://x"}, "EXCHANGER_URL"),
         ({**BASE, "POLL_INTERVAL": "0.5"}, "POLL_INTERVAL"),
         ({**BASE, "ADMIN_IDS": "1,abc"}, "ADMIN_IDS"),
+        ({**BASE, "DATABASE_URL": "mysql://u:pw@h/db"}, "DATABASE_URL"),
     ],
 )
 def test_invalid_setting_is_named(
@@ -135,3 +136,20 @@ def test_start_up_errors_exit_2_with_one_line(
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [line]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_database_url_selects_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert str(load(monkeypatch, **BASE).database_target) == "data/bot.sqlite3"
+    sqlite = load(monkeypatch, **BASE, DATABASE_URL="sqlite:///var/bot.sqlite3")
+    assert str(sqlite.database_target) == "var/bot.sqlite3"  # the key file sits beside it
+    assert str(sqlite.database_path) == "var/bot.sqlite3"
+    url = "postgresql://bot:secret@db:5432/bot"
+    pg = load(monkeypatch, **BASE, DATABASE_URL=url)
+    assert pg.database_target == url and "secret" not in repr(pg)
+
+
+def test_a_bad_database_url_is_named_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load(monkeypatch, **BASE, DATABASE_URL="mysql://u:hunter2@h/db")
+    text = describe_error(caught.value)
+    assert "DATABASE_URL" in text and "hunter2" not in text

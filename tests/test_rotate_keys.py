@@ -14,11 +14,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.exchanger.models import Credentials
-from bot.rotate_keys import WALLET_COLUMNS, main
+from bot.rotate_keys import main
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KEY_FILE_NAME, DecryptionError, KeyVault
 from bot.storage.db import Database
+from bot.storage.rotation import WALLET_COLUMNS
 
 SITE = "https://ex.example"
 API_KEYS = ("rotate-me-key-0001", "rotate-me-key-0002")
@@ -90,6 +91,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "bot.sqlite3"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     return monkeypatch
 
 
@@ -195,3 +197,13 @@ def test_new_key_prints_a_fresh_fernet_key_from_the_command_line(tmp_path: Path)
     key = done.stdout.strip()
     Fernet(key.encode())  # a valid key
     assert len(done.stdout.splitlines()) == 1
+
+
+def test_postgresql_is_refused_in_one_line_without_the_password(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("ENCRYPTION_KEY", Fernet.generate_key().decode())
+    env.setenv("DATABASE_URL", "postgresql://bot:hunter2@db/bot")
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert "SQLite database only" in err and "hunter2" not in err

@@ -13,10 +13,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from bot.notifications.outbox import PAYOUT_OVERDUE, Pending
-from bot.storage.chats import NotificationKind
+from bot.domain import BURST_SUMMARY, PAYOUT_OVERDUE, NotificationKind
+from bot.storage.outbox import Pending
 
-BURST_SUMMARY = "burst_summary"  # never stored: the kind of the summary row the sender makes
 FOLDABLE = frozenset({
     NotificationKind.ACCRUED.value,
     NotificationKind.NEW_EXCHANGE.value,

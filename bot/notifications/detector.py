@@ -12,48 +12,16 @@ In baseline mode (the first poll after linking) the state is recorded and nothin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.exchanger.models import Exchange, PartnerInfo, Payout, PayoutStatus
-from bot.storage.chats import NotificationKind
+from bot.domain import NotificationKind
+from bot.exchanger.models import Exchange, PartnerInfo, Payout
+from bot.storage.snapshots import ExchangeState, PayoutState, Snapshot
 
 DAY = 86_400
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True)
-class ExchangeState:
-    exchange_id: int
-    time: int
-    completed: bool
-    accrued: bool
-
-    @classmethod
-    def of(cls, exchange: Exchange) -> ExchangeState:
-        return cls(exchange.id, exchange.time, exchange.completed, exchange.accrued)
-
-
-@dataclass(frozen=True, slots=True)
-class PayoutState:
-    payout_id: int
-    time: int
-    status: PayoutStatus
-
-    @classmethod
-    def of(cls, payout: Payout) -> PayoutState:
-        return cls(payout.id, payout.time, payout.status)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What is stored for one account: the rows of the items in the fresh lists, plus flags."""
-
-    exchanges: Mapping[int, ExchangeState] = field(default_factory=dict)
-    payouts: Mapping[int, PayoutState] = field(default_factory=dict)
-    payout_available: bool = False
-    last_payout_id: int = 0  # the highest payout id ever stored: a "generation" of the balance
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,8 @@ from bot.exchanger.client import ExchangerApi
 from bot.notifications.anomaly import AnomalyWatch
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.digest import DigestScheduler
-from bot.notifications.outbox import Outbox
 from bot.notifications.poller import Poller, PollerConfig
-from bot.notifications.schedule import PollSchedule
-from bot.notifications.sender import Sender
+from bot.notifications.sender import Renderer, Sender
 from bot.notifications.watchdog import PayoutWatchdog
 from bot.services.analytics import AnalyticsService
 from bot.services.digest import DigestService
@@ -34,7 +32,9 @@ from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.outbox import Outbox
 from bot.storage.payout_watch import PayoutWatchRepo
+from bot.storage.schedule import PollSchedule
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,19 @@ def poller_config(settings: Settings) -> PollerConfig:
 
 class NotificationEngine:
     def __init__(
-        self, settings: Settings, db: Database, vault: KeyVault, api: ExchangerApi, bot: Bot
+        self,
+        settings: Settings,
+        db: Database,
+        vault: KeyVault,
+        api: ExchangerApi,
+        bot: Bot,
+        render: Renderer,
     ) -> None:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
         self.sender = Sender(
-            bot, outbox, rate=settings.send_rate, clock=clock, burst=settings.notify_burst,
-            quiet=InsightSettingsRepo(db),
+            bot, outbox, render=render, rate=settings.send_rate, clock=clock,
+            burst=settings.notify_burst, quiet=InsightSettingsRepo(db),
         )  # fmt: skip
         self.poller = Poller(
             api, PollSchedule(db), outbox, vault, poller_config(settings),

@@ -41,6 +41,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.domain import KEY_REJECTED, KEY_WORKS
 from bot.exchanger.client import ExchangerApi
 from bot.exchanger.errors import (
     ExchangerError,
@@ -54,9 +55,9 @@ from bot.exchanger.models import Credentials, Exchange, PartnerInfo, Payout, Pay
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.detector import detect, has_changes, window_start
 from bot.notifications.health import Admission, KeyVerdict, SiteHealth, backoff, jittered
-from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Message, Outbox, PollResult
-from bot.notifications.schedule import DueAccount, PollSchedule
 from bot.storage.crypto import DecryptionError, KeyVault
+from bot.storage.outbox import Message, Outbox, PollResult
+from bot.storage.schedule import DueAccount, PollSchedule
 
 log = logging.getLogger(__name__)
 

@@ -33,10 +33,10 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -46,15 +46,15 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
 from bot.notifications.burst import fold
 from bot.notifications.health import backoff
-from bot.notifications.outbox import Outbox, Pending
 from bot.notifications.pacing import ChatPacer, Pacer
-from bot.notifications.render import render
 from bot.services.quiet_hours import QuietHours
 from bot.storage.insight_settings import InsightSettings
+from bot.storage.outbox import Outbox, Pending
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,21 @@ class Delivery:
     new_chat_id: int = 0
 
 
+# An outbox row's kind, account and payload, in the chat's language → the message and its
+# keyboard. Given by the composition root (telegram/notification_texts.render): the texts and
+# buttons of a notification are Telegram's, so this package does not import telegram.
+Renderer = Callable[
+    [str, int | None, Mapping[str, Any], Translator], tuple[str, InlineKeyboardMarkup | None]
+]
+
+
 class Sender:
     def __init__(
         self,
         bot: Bot,
         outbox: Outbox,
         *,
+        render: Renderer,
         rate: float = 29.0,
         private_gap: float = 1.0,
         group_gap: float = 3.0,
@@ -106,7 +115,7 @@ class Sender:
         quiet: QuietSource | None = None,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
-        self._bot, self._outbox = bot, outbox
+        self._bot, self._outbox, self._render = bot, outbox, render
         self._pacer = Pacer(rate, monotonic)
         self._chats = ChatPacer(private_gap, group_gap, monotonic)
         self._slots = asyncio.Semaphore(concurrency)
@@ -221,7 +230,7 @@ class Sender:
     async def deliver(self, row: Pending) -> Delivery:
         """One attempt at one message; never raises (but cancellation)."""
         try:
-            text, markup = render(row.kind, row.account_id, row.payload, _translator(row))
+            text, markup = self._render(row.kind, row.account_id, row.payload, _translator(row))
         except (KeyError, ValueError, TypeError) as exc:
             return Delivery(Outcome.DROPPED, f"cannot render: {type(exc).__name__}")
         try:

@@ -1,7 +1,7 @@
 """The operator's view behind /admin: chats, accounts, per-site poll health, outbox backlog,
 payout requests being sent or checked (with their age).
 
-Everything is read from the database (the read connection), so this does not depend on the
+Everything is read from the database (storage/stats.py), so this does not depend on the
 notification engine's in-memory objects. Poll health per site comes from the columns the
 poller keeps on each account:
 
@@ -19,29 +19,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import aiosqlite
-
 from bot.logging_setup import Redactor
 from bot.storage.db import Database
 from bot.storage.payouts import InFlight, in_flight_requests
+from bot.storage.stats import SiteRow, StatsRepo
 
 MAX_ERROR_CHARS = 120
-
-_SITES_SQL = """
-SELECT site, COUNT(*) AS accounts, SUM(paused) AS paused,
-       SUM(paused = 0 AND failures > 0) AS failing, MAX(last_success_at) AS last_success_at,
-       (SELECT e.last_error FROM accounts AS e
-         WHERE e.site = a.site AND e.paused = 0 AND e.failures > 0 AND e.last_error IS NOT NULL
-         ORDER BY e.failures DESC, e.id LIMIT 1) AS last_error
-FROM accounts AS a GROUP BY site
-"""
-_OUTBOX_SQL = """
-SELECT COALESCE(SUM(sent_at IS NULL AND dropped_reason IS NULL), 0) AS pending,
-       COALESCE(SUM(dropped_reason IS NOT NULL), 0) AS dropped,
-       MIN(CASE WHEN sent_at IS NULL AND dropped_reason IS NULL THEN created_at END) AS oldest
-FROM outbox
-"""
-
 
 class CircuitSource(Protocol):
     """What the notification engine may provide: its circuit state for a site."""
@@ -106,55 +89,50 @@ class AdminService:
         circuits: CircuitSource | None = None,
     ) -> None:
         self._db = db
+        self._stats = StatsRepo(db)
         self._sites = list(sites)
         self.circuits = circuits  # the engine can be wired later
         self._redact = Redactor()
 
     async def report(self, now: float | None = None) -> AdminReport:
         now = time.time() if now is None else now
-        chats = await self._db.fetch_one("SELECT COUNT(*), COALESCE(SUM(active), 0) FROM chats")
-        accounts = await self._db.fetch_one(
-            "SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM accounts"
-        )
+        totals = await self._stats.totals()
         return AdminReport(
-            chats=_int(chats, 0),
-            active_chats=_int(chats, 1),
-            accounts=_int(accounts, 0),
-            paused_accounts=_int(accounts, 1),
+            chats=totals.chats,
+            active_chats=totals.active_chats,
+            accounts=totals.accounts,
+            paused_accounts=totals.paused_accounts,
             sites=await self._site_health(),
             outbox=await self._outbox(now),
             payouts_in_flight=await in_flight_requests(self._db),
         )
 
     async def _site_health(self) -> list[SiteReport]:
-        rows = {row["site"]: row for row in await self._db.fetch_all(_SITES_SQL)}
+        rows = {row.site: row for row in await self._stats.sites()}
         ordered = self._sites + sorted(set(rows) - set(self._sites))  # configured ones first
         return [self._health(site, rows.get(site)) for site in ordered]
 
-    def _health(self, site: str, row: aiosqlite.Row | None) -> SiteReport:
+    def _health(self, site: str, row: SiteRow | None) -> SiteReport:
         circuit = self.circuits.circuit_state(site) if self.circuits else None
         if row is None:
             return SiteReport(site, circuit=circuit)
-        error = row["last_error"]
+        error = row.last_error
         return SiteReport(
             site=site,
-            accounts=int(row["accounts"]),
-            paused=int(row["paused"] or 0),
-            failing=int(row["failing"] or 0),
-            last_success_at=row["last_success_at"],
+            accounts=row.accounts,
+            paused=row.paused,
+            failing=row.failing,
+            last_success_at=row.last_success_at,
             last_error=self._redact(str(error))[:MAX_ERROR_CHARS] if error else None,
             circuit=circuit,
         )
 
     async def _outbox(self, now: float) -> OutboxBacklog:
-        row = await self._db.fetch_one(_OUTBOX_SQL)
-        oldest = row["oldest"] if row else None
+        backlog = await self._stats.outbox()
+        oldest = backlog.oldest_pending_at
         return OutboxBacklog(
-            pending=_int(row, 0),
-            dropped=_int(row, 1),
+            pending=backlog.pending,
+            dropped=backlog.dropped,
             oldest_pending_age=max(now - oldest, 0.0) if oldest is not None else None,
         )
 
-
-def _int(row: aiosqlite.Row | None, index: int) -> int:
-    return int(row[index] or 0) if row else 0

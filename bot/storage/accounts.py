@@ -5,11 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.exchanger.models import Credentials
 from bot.storage.crypto import KeyVault
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +37,7 @@ _LINK = (
 )
 
 
-def _account(row: aiosqlite.Row) -> Account:
+def _account(row: Row) -> Account:
     return Account(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -73,8 +71,8 @@ class AccountRepo:
             int(time.time()),
         )
         for _ in range(2):  # the row in the way may be unlinked before it is read: once more
-            async with self._db.transaction() as conn, conn.execute(_LINK, params) as cursor:
-                row = await cursor.fetchone()
+            async with self._db.transaction() as conn:
+                row = await conn.fetch_one(_LINK, params)
             if row is not None:
                 return _account(row)
             existing = await self._by_fingerprint(chat_id, fingerprint)

@@ -8,9 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from bot.domain import ANOMALY
 from bot.storage.db import Database
-
-ANOMALY = "anomaly"  # the outbox kind
 
 
 class AnomalyRepo:
@@ -36,13 +35,13 @@ class AnomalyRepo:
     ) -> bool:
         """False when this anomaly was announced already."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            inserted = await conn.execute(
                 "INSERT INTO anomaly_alerts (event_key, chat_id, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (event_key) DO NOTHING",
                 (key, chat_id, now),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if inserted != 1:
+                return False
             await conn.execute(
                 "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",

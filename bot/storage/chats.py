@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 
-import aiosqlite
-
-from bot.storage.db import Database
+from bot.domain import NotificationKind
+from bot.storage.db import Database, Dialect, Row
 
 
-class NotificationKind(StrEnum):
-    ACCRUED = "accrued"
-    PAYOUT_STATUS = "payout_status"
-    NEW_EXCHANGE = "new_exchange"
-    PAYOUT_AVAILABLE = "payout_available"
-
-    @property
-    def column(self) -> str:
-        return f"notify_{self.value}"
+def column(kind: NotificationKind) -> str:
+    """The chats column of a notification toggle."""
+    return f"notify_{kind.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +23,26 @@ class Chat:
     notifications: frozenset[NotificationKind]
 
 
-_COLUMNS = "chat_id, chat_type, language, active, " + ", ".join(k.column for k in NotificationKind)
-_TOGGLES = ", ".join(k.column for k in NotificationKind)
+_TOGGLES = ", ".join(column(k) for k in NotificationKind)
+_COLUMNS = f"chat_id, chat_type, language, active, {_TOGGLES}"
 # The moved chat's row, merged into the new id's row if that exists already (the supergroup
 # wrote before the move was handled): a language chosen there wins, else the old one is kept;
 # a notification turned off on either side stays off (on is the default, off was a choice).
-_MERGE_CHAT = (
-    f"INSERT INTO chats (chat_id, chat_type, language, active, {_TOGGLES}, created_at)"
-    f" SELECT ?, 'supergroup', language, active, {_TOGGLES}, created_at"
-    " FROM chats WHERE chat_id = ?"
-    " ON CONFLICT (chat_id) DO UPDATE SET chat_type = 'supergroup',"
-    " language = COALESCE(chats.language, excluded.language),"
-    " active = MAX(chats.active, excluded.active), "
-    + ", ".join(
-        f"{k.column} = MIN(chats.{k.column}, excluded.{k.column})" for k in NotificationKind
+def _merge_chat(dialect: Dialect) -> str:
+    most, least = dialect.greatest, dialect.least
+    toggles = ", ".join(
+        f"{c} = {least}(chats.{c}, excluded.{c})" for c in map(column, NotificationKind)
     )
-)
+    return (
+        f"INSERT INTO chats (chat_id, chat_type, language, active, {_TOGGLES}, created_at)"
+        f" SELECT CAST(? AS BIGINT), 'supergroup', language, active, {_TOGGLES}, created_at"
+        " FROM chats WHERE chat_id = ?"
+        " ON CONFLICT (chat_id) DO UPDATE SET chat_type = 'supergroup',"
+        " language = COALESCE(chats.language, excluded.language),"
+        f" active = {most}(chats.active, excluded.active), {toggles}"
+    )
+
+
 # An account linked in both chats is kept once: the one linked in the new chat.
 _DROP_DUPLICATE_ACCOUNTS = (
     "DELETE FROM accounts WHERE chat_id = ? AND key_fingerprint IN"
@@ -55,8 +51,8 @@ _DROP_DUPLICATE_ACCOUNTS = (
 _PENDING_OUTBOX = "sent_at IS NULL AND dropped_reason IS NULL"
 
 
-def _chat(row: aiosqlite.Row) -> Chat:
-    kinds = frozenset(k for k in NotificationKind if row[k.column])
+def _chat(row: Row) -> Chat:
+    kinds = frozenset(k for k in NotificationKind if row[column(k)])
     return Chat(
         chat_id=row["chat_id"],
         chat_type=row["chat_type"],
@@ -69,6 +65,7 @@ def _chat(row: aiosqlite.Row) -> Chat:
 class ChatRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._merge = _merge_chat(db.dialect)
 
     async def get(self, chat_id: int) -> Chat | None:
         row = await self._db.fetch_one(
@@ -92,7 +89,7 @@ class ChatRepo:
 
     async def set_notification(self, chat_id: int, kind: NotificationKind, on: bool) -> None:
         await self._db.execute(
-            f"UPDATE chats SET {kind.column} = ? WHERE chat_id = ?", (int(on), chat_id)
+            f"UPDATE chats SET {column(kind)} = ? WHERE chat_id = ?", (int(on), chat_id)
         )
 
     async def migrate(self, old: int, new: int) -> int:
@@ -103,12 +100,11 @@ class ChatRepo:
         if old == new:
             return 0
         async with self._db.transaction() as conn:
-            await conn.execute(_MERGE_CHAT, (new, old))
+            await conn.execute(self._merge, (new, old))
             await conn.execute(_DROP_DUPLICATE_ACCOUNTS, (old, new))
-            async with conn.execute(
+            moved = await conn.execute(
                 "UPDATE accounts SET chat_id = ? WHERE chat_id = ?", (new, old)
-            ) as cursor:
-                moved = cursor.rowcount
+            )
             await conn.execute(
                 f"UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND {_PENDING_OUTBOX}",
                 (new, old),

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.domain import DIGEST
 from bot.storage.db import Database
-
-DIGEST = "digest"  # the outbox kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +65,13 @@ class DigestRepo:
     ) -> bool:
         """The digest and the balance it reports, in one transaction; False: already there."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            inserted = await conn.execute(
                 "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
                 " VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
                 (key, chat_id, DIGEST, json.dumps(dict(payload)), now),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if inserted != 1:
+                return False
             if balance is not None:
                 await conn.execute(
                     "UPDATE chat_insight_settings SET digest_balance = ? WHERE chat_id = ?",

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.domain import PAYOUT_OVERDUE
 from bot.storage.db import Database
 
-PAYOUT_OVERDUE = "payout_overdue"  # the outbox kind of a reminder
 PAID = 1
 
 
@@ -62,13 +62,13 @@ class PayoutWatchRepo:
             {"payout_id": payout.payout_id, "time": payout.time, "account": payout.label}
         )
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            inserted = await conn.execute(
                 "INSERT INTO payout_reminders (account_id, payout_id, reminded_at)"
                 " VALUES (?, ?, ?) ON CONFLICT (account_id, payout_id) DO NOTHING",
                 (payout.account_id, payout.payout_id, now),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if inserted != 1:
+                return False
             await conn.execute(
                 "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",

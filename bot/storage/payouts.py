@@ -14,15 +14,12 @@ whichever chat or process tries.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-import aiosqlite
-
 from bot.storage.crypto import DecryptionError, KeyVault, mask
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database, IntegrityError, Row
 
 
 class State(StrEnum):
@@ -183,7 +180,7 @@ class PayoutRepo:
         are the request's (re-read at confirmation time)."""
         try:
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                changed = await conn.execute(
                     "UPDATE payout_requests SET state = ?, claimed_at = ?, amount = ?, "
                     f"commission = ?, message_id = ?, language = ?, "
                     f"key_site = {_KEY_OF.format(col='site')}, "
@@ -194,10 +191,10 @@ class PayoutRepo:
                         message_id, language, request.token, State.CONFIRMING, now,
                     ),
                 )  # fmt: skip
-                if cursor.rowcount != 1:
+                if changed != 1:
                     return Claim.LOST
                 await self._audit(conn, request, user_id, now, "submitting")
-        except sqlite3.IntegrityError:  # payout_requests_one_in_flight
+        except IntegrityError:  # payout_requests_one_in_flight
             return Claim.BUSY
         return Claim.WON
 
@@ -205,12 +202,12 @@ class PayoutRepo:
         """Stamped right before add_payout leaves; False: the row was given up meanwhile
         (stale), and the request must not be sent."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE payout_requests SET submitted_at = ? "
                 "WHERE token = ? AND state = ? AND submitted_at IS NULL",
                 (now, request.token, State.SUBMITTING),
             )
-            if cursor.rowcount != 1:
+            if changed != 1:
                 return False
             await self._audit(conn, request, request.user_id, now, "sent")
         return True
@@ -247,8 +244,7 @@ class PayoutRepo:
             sql += " AND COALESCE(submitted_at, claimed_at) < ?"
             params.append(stale_before)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            if cursor.rowcount != 1:
+            if await conn.execute(sql, params) != 1:
                 return False
             await self._audit(conn, request, user_id, now, outcome, payout_id, detail)
             if to is State.DONE:
@@ -260,12 +256,12 @@ class PayoutRepo:
     ) -> bool:
         """A check found nothing (yet): count it and plan the next one; audited."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE payout_requests SET checks = checks + 1, next_check_at = ? "
                 "WHERE token = ? AND state = ?",
                 (next_check_at, request.token, State.CHECKING),
             )
-            if cursor.rowcount != 1:
+            if changed != 1:
                 return False
             await self._audit(conn, request, request.user_id, now, "checked", None, detail)
         return True
@@ -298,7 +294,7 @@ class PayoutRepo:
             "SELECT MIN(at) FROM (SELECT next_check_at AS at FROM payout_requests "
             "WHERE state = ? UNION ALL SELECT COALESCE(submitted_at, claimed_at) + ? "
             "FROM payout_requests WHERE state = ? UNION ALL SELECT COALESCE(next_check_at, 0) "
-            "FROM payout_requests WHERE announce = 1)",
+            "FROM payout_requests WHERE announce = 1) AS due",
             (State.CHECKING, stale_after, State.SUBMITTING),
         )
         return float(row[0]) if row and row[0] is not None else None
@@ -333,7 +329,7 @@ class PayoutRepo:
         except DecryptionError:
             return None
 
-    async def _remember(self, conn: aiosqlite.Connection, request: PayoutRequest) -> None:
+    async def _remember(self, conn: Connection, request: PayoutRequest) -> None:
         await conn.execute(
             "INSERT INTO last_wallets (account_id, method_id, wallet_enc) VALUES (?, ?, ?) "
             "ON CONFLICT (account_id, method_id) DO UPDATE SET wallet_enc = excluded.wallet_enc",
@@ -342,7 +338,7 @@ class PayoutRepo:
 
     async def _audit(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         request: PayoutRequest,
         user_id: int,
         now: float,
@@ -360,7 +356,7 @@ class PayoutRepo:
             ),
         )  # fmt: skip
 
-    def _request(self, row: aiosqlite.Row) -> PayoutRequest:
+    def _request(self, row: Row) -> PayoutRequest:
         try:
             wallet = self._vault.decrypt(row["wallet_enc"]) if row["wallet_enc"] else ""
         except DecryptionError:

@@ -9,8 +9,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from bot.domain import NotificationKind
 from bot.services.reports import Period
-from bot.storage.chats import NotificationKind
 
 # A database row id: forged data beyond SQLite's 64-bit range fails the filter, not the query.
 RowId = Annotated[int, Field(ge=0, le=2**63 - 1)]

@@ -1,9 +1,8 @@
-"""aiogram FSM storage in the bot's SQLite database, so multi-step dialogs (linking, the
-payout flow) survive a restart. Data must be JSON-serialisable: ids and short strings only."""
+"""aiogram's FSM storage on the bot's database (storage/fsm.py), on either engine, so
+multi-step dialogs (linking, the payout flow) survive a restart."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from bot.storage.db import Database
+from bot.storage.fsm import FsmRepo
 
 
 def _key(key: StorageKey) -> str:
@@ -18,32 +18,21 @@ def _key(key: StorageKey) -> str:
     return ":".join("" if part is None else str(part) for part in parts) + f":{key.destiny}"
 
 
-class SQLiteStorage(BaseStorage):
+class DatabaseStorage(BaseStorage):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        self._repo = FsmRepo(db)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        await self._db.execute(
-            "INSERT INTO fsm (key, state) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
-            (_key(key), value),
-        )
+        await self._repo.set_state(_key(key), state.state if isinstance(state, State) else state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._db.fetch_one("SELECT state FROM fsm WHERE key = ?", (_key(key),))
-        return row["state"] if row else None
+        return await self._repo.state(_key(key))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._db.execute(
-            "INSERT INTO fsm (key, data) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-            (_key(key), json.dumps(dict(data))),
-        )
+        await self._repo.set_data(_key(key), data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._db.fetch_one("SELECT data FROM fsm WHERE key = ?", (_key(key),))
-        return json.loads(row["data"]) if row else {}
+        return await self._repo.data(_key(key))
 
     async def close(self) -> None:
         """The database is closed by its owner (the composition root)."""

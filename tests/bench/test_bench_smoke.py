@@ -39,6 +39,9 @@ ROWS = (
     "6.req_per_min.mean",
     "6.missed",
     *(f"6.worst_s.{kind}" for kind in KINDS),
+    *(f"13.cpu_us_per_poll.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
+    *(f"13.save_p99_ms.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
+    f"13.server_us_per_poll.{TINY_ACCOUNTS}",
 )
 
 

@@ -1,4 +1,5 @@
-"""Fixtures of the notification tests: a linked account, the outbox, an in-process sandbox."""
+"""Fixtures of the notification tests: an in-process sandbox (the database ones are in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,39 +10,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.exchanger import OldApiClient, make_http_client
-from bot.exchanger.models import Credentials
-from bot.notifications.outbox import Outbox
-from bot.notifications.schedule import PollSchedule
 from bot.sandbox import SandboxState, create_app
-from bot.storage.accounts import Account, AccountRepo
-from bot.storage.chats import ChatRepo
-from bot.storage.db import Database
+from bot.storage.accounts import Account
 
 SITE = "https://ex.example"
 Link = Callable[..., Awaitable[Account]]
-
-
-@pytest.fixture
-def outbox(db: Database) -> Outbox:
-    return Outbox(db)
-
-
-@pytest.fixture
-def schedule(db: Database) -> PollSchedule:
-    return PollSchedule(db)
-
-
-@pytest.fixture
-def link(chats: ChatRepo, account_repo: AccountRepo) -> Link:
-    """`await link(chat_id, key, site=SITE, chat_type="private")` → a freshly linked account."""
-
-    async def make(
-        chat_id: int = 100, key: str = "key-0001", *, site: str = SITE, chat_type: str = "private"
-    ) -> Account:
-        await chats.ensure(chat_id, chat_type)
-        return await account_repo.add(chat_id, Credentials(site, key), linked_by=chat_id)
-
-    return make
 
 
 @dataclass

@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.domain import ANOMALY
 from bot.exchanger import OldApiClient, make_http_client
 from bot.exchanger.models import Credentials
 from bot.i18n import Translator
 from bot.notifications.anomaly import AnomalyWatch
-from bot.notifications.outbox import ANOMALY, Outbox
-from bot.notifications.render import render
 from bot.sandbox import SandboxState, create_app
 from bot.sandbox.records import Click, Exchange
 from bot.services.analytics import AnalyticsService
@@ -24,6 +23,8 @@ from bot.storage.anomalies import AnomalyRepo
 from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.outbox import Outbox
+from bot.telegram.notification_texts import render
 from tests.services.test_anomaly import NOW, history
 
 KEY = "anomaly-key-0001"

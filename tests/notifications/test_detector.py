@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.domain import NotificationKind
 from bot.exchanger.models import Exchange, PartnerInfo, Payout, PayoutMethod, PayoutStatus
 from bot.notifications.detector import (
     DAY,
@@ -17,7 +18,6 @@ from bot.notifications.detector import (
     has_changes,
     window_start,
 )
-from bot.storage.chats import NotificationKind
 
 ACC = 7
 NOW = 1_700_000_000

@@ -11,12 +11,11 @@ from decimal import Decimal
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.domain import DIGEST
 from bot.exchanger import OldApiClient, make_http_client
 from bot.exchanger.models import Credentials
 from bot.i18n import Translator
 from bot.notifications.digest import DigestScheduler
-from bot.notifications.outbox import DIGEST, Outbox
-from bot.notifications.render import render
 from bot.sandbox import SandboxState, create_app
 from bot.sandbox.seed_sources import DAVE, seed_sources
 from bot.services.analytics import AnalyticsService
@@ -28,6 +27,8 @@ from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.outbox import Outbox
+from bot.telegram.notification_texts import render
 
 MONDAY_9_UTC = datetime(2025, 12, 1, 9, 0, tzinfo=UTC).timestamp()  # 12:00 in Moscow
 

@@ -13,18 +13,20 @@ from typing import Any
 
 import pytest
 
+from bot.domain import KEY_REJECTED, KEY_WORKS
 from bot.notifications.clock import SchedulingClock
 from bot.notifications.health import Admission
-from bot.notifications.outbox import KEY_REJECTED, KEY_WORKS, Outbox, PollResult
 from bot.notifications.poller import TOUCH_EVERY, Poller, PollerConfig
-from bot.notifications.schedule import DueAccount, PollSchedule
 from bot.sandbox.records import Exchange, Partner, Payout
 from bot.sandbox.state import FaultRule
 from bot.storage.accounts import Account
 from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
-from tests.notifications.conftest import Exchanger, Link
+from bot.storage.outbox import Outbox, PollResult
+from bot.storage.schedule import DueAccount, PollSchedule
+from tests.conftest import Link
+from tests.notifications.conftest import Exchanger
 
 DAY = 86_400
 KEY = "partner-key-0001"

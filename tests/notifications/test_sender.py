@@ -15,16 +15,18 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.notifications.outbox import KEY_WORKS, Message, Outbox, PollResult
+from bot.domain import KEY_WORKS, NotificationKind
 from bot.notifications.sender import Sender
 from bot.services.quiet_hours import QuietHours
 from bot.storage.accounts import AccountRepo, AlreadyLinked
-from bot.storage.chats import ChatRepo, NotificationKind
+from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.outbox import Message, Outbox, PollResult
 from bot.telegram.callbacks import PayoutStart
+from bot.telegram.notification_texts import render
+from tests.conftest import Link
 from tests.fakes import FakeBotApi
-from tests.notifications.conftest import Link
 
 ANN, BOB = 100, 200
 
@@ -66,7 +68,9 @@ def queue(db: Database, clock: Clock) -> Outbox:
 
 
 def make_sender(bot: Bot, queue: Outbox, clock: Clock, **options: Any) -> Sender:
-    return Sender(bot, queue, private_gap=0.0, group_gap=0.0, clock=clock, **options)
+    return Sender(
+        bot, queue, render=render, private_gap=0.0, group_gap=0.0, clock=clock, **options
+    )
 
 
 async def enqueue(queue: Outbox, link: Link, chat_id: int, *items: int, kind: str = "") -> int:
@@ -258,7 +262,7 @@ async def test_telegram_limits_are_respected(
     for chat_id in range(300, 310):
         fake.private_chat(fake.user(chat_id))
         await enqueue(queue, link, chat_id, chat_id)
-    sender = Sender(bot, queue)  # the real gaps
+    sender = Sender(bot, queue, render=render)  # the real gaps
     await _drain_until_sent(sender, db)
     assert len(texts(fake, ANN)) == 3 and fake.count_429 == 0
     assert fake.violations == []

@@ -7,14 +7,15 @@ import json
 
 import pytest
 
+from bot.domain import PAYOUT_OVERDUE
 from bot.i18n import Translator
-from bot.notifications.outbox import PAYOUT_OVERDUE, Outbox
-from bot.notifications.render import render
 from bot.notifications.watchdog import PayoutWatchdog
 from bot.services.payout_watch import Thresholds, TypicalPayTime, typical
 from bot.storage.chats import ChatRepo, NotificationKind
 from bot.storage.db import Database
+from bot.storage.outbox import Outbox
 from bot.storage.payout_watch import PayoutWatchRepo
+from bot.telegram.notification_texts import render
 from tests.notifications.conftest import Link
 
 HOUR = 3600

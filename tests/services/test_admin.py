@@ -22,13 +22,14 @@ async def add_account(
     last_error: str | None = None,
 ) -> int:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        row = await conn.fetch_one(
             "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
             " linked_by, created_at, paused, failures, last_success_at, last_error)"
-            " VALUES (?, ?, 'enc', hex(randomblob(8)), 'demo', 1, 0, ?, ?, ?, ?)",
+            " VALUES (?, ?, 'enc', hex(randomblob(8)), 'demo', 1, 0, ?, ?, ?, ?) RETURNING id",
             (chat_id, site, int(paused), failures, last_success_at, last_error),
         )
-        return int(cursor.lastrowid or 0)
+        assert row is not None
+        return int(row[0])
 
 
 async def add_outbox(db: Database, n: int, *, sent: bool = False, dropped: bool = False) -> None:

@@ -4,15 +4,17 @@ from pathlib import Path
 import pytest
 
 from bot.exchanger.models import Credentials
-from bot.notifications.outbox import Outbox, PollResult
 from bot.storage.accounts import AccountRepo, AlreadyLinked
 from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
+from bot.storage.outbox import Outbox, PollResult
+from tests.postgres import sqlite_only
 
 KEY = "secret-api-key-123456"
 SITE = "https://ex.example"
 
 
+@sqlite_only
 async def test_key_is_stored_encrypted_and_read_back(
     tmp_path: Path, db: Database, chats: ChatRepo, account_repo: AccountRepo
 ) -> None:

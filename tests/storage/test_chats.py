@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.domain import NotificationKind
 from bot.exchanger.models import Credentials
 from bot.storage.accounts import AccountRepo
-from bot.storage.chats import ChatRepo, NotificationKind
+from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
 
 OLD, NEW = -100, -1001234

@@ -64,7 +64,9 @@ async def test_cancelled_while_beginning_leaves_no_open_transaction(db: Database
 
 async def write_ok(db: Database) -> None:
     async with db.transaction() as conn:
-        await conn.execute("INSERT OR IGNORE INTO chats (chat_id, created_at) VALUES (8, 0)")
+        await conn.execute(
+            "INSERT INTO chats (chat_id, created_at) VALUES (8, 0) ON CONFLICT DO NOTHING"
+        )
     assert await db.fetch_one("SELECT 1 FROM chats WHERE chat_id = 8") is not None
 
 
@@ -96,17 +98,17 @@ async def test_migration_2_keeps_rows_and_children_and_never_reuses_an_account_i
         paused = await db.fetch_one("SELECT paused_at, next_check_at FROM accounts WHERE id = 2")
         assert paused is not None and tuple(paused) == (50, 3650)
         async with db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
-                " linked_by, created_at) VALUES (1, 's', 'e', 'f4', 'k', 1, 0)"
+                " linked_by, created_at) VALUES (1, 's', 'e', 'f4', 'k', 1, 0) RETURNING id"
             )
-            assert cursor.lastrowid == 4  # never 3 again
+            assert row is not None and row[0] == 4  # never 3 again
             await conn.execute("DELETE FROM accounts WHERE id = 4")
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "INSERT INTO accounts (chat_id, site, api_key_enc, key_fingerprint, key_hint,"
-                " linked_by, created_at) VALUES (1, 's', 'e', 'f5', 'k', 1, 0)"
+                " linked_by, created_at) VALUES (1, 's', 'e', 'f5', 'k', 1, 0) RETURNING id"
             )
-            assert cursor.lastrowid == 5
+            assert row is not None and row[0] == 5
         await db.execute("DELETE FROM accounts WHERE id = 1")
         gone = await db.fetch_one("SELECT COUNT(*) FROM exchange_state WHERE account_id = 1")
         assert gone is not None and gone[0] == 0  # foreign keys are on again afterwards

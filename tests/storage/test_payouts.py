@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError
 from bot.storage.migrations import MIGRATIONS
 
 V1_ROWS = """
@@ -41,7 +41,7 @@ async def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
             (2, "submitting", 200, None, "https://ex.test", "fp-a"),
             (3, "done", 50, None, None, None),
         ]
-        with pytest.raises(sqlite3.IntegrityError):  # a second request in flight for fp-a
+        with pytest.raises(IntegrityError):  # a second request in flight for fp-a
             await db.execute(
                 "INSERT INTO payout_requests (token, chat_id, user_id, account_id, state, "
                 "created_at, expires_at, key_site, key_fingerprint) "

@@ -1,8 +1,8 @@
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
+from bot.domain import NotificationKind
 from bot.services.reports import Period
-from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import (
     ALL_CALLBACKS,
     AccountPick,

@@ -3,7 +3,8 @@ in place, a stale button changes nothing and never causes an identical edit."""
 
 from __future__ import annotations
 
-from bot.storage.chats import ChatRepo, NotificationKind
+from bot.domain import NotificationKind
+from bot.storage.chats import ChatRepo
 from bot.telegram.callbacks import NotifyToggle
 from tests.telegram.harness import Harness
 from tests.telegram.updates import forge_press

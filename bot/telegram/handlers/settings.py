@@ -13,8 +13,9 @@ from aiogram.types import Chat as TgChat
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.domain import NotificationKind
 from bot.i18n import Html, Translator
-from bot.storage.chats import Chat, ChatRepo, NotificationKind
+from bot.storage.chats import Chat, ChatRepo
 from bot.telegram.callbacks import NotifyToggle
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
 from bot.telegram.replies import show

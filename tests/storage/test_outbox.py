@@ -6,13 +6,15 @@ import time
 
 import pytest
 
+from bot.domain import KEY_REJECTED, NotificationKind
 from bot.exchanger.models import PayoutStatus
-from bot.notifications.detector import ExchangeState, PayoutState
-from bot.notifications.outbox import KEY_REJECTED, Message, Outbox, PollResult
 from bot.storage.accounts import AccountRepo
-from bot.storage.chats import ChatRepo, NotificationKind
+from bot.storage.chats import ChatRepo
 from bot.storage.db import Database
-from tests.notifications.conftest import Link
+from bot.storage.outbox import Message, Outbox, PollResult
+from bot.storage.snapshots import ExchangeState, PayoutState
+from tests.conftest import Link
+from tests.postgres import sqlite_only
 
 ACCRUED = NotificationKind.ACCRUED.value
 
@@ -178,8 +180,9 @@ async def test_prune_forgets_old_finished_rows_only(db: Database, link: Link) ->
     assert await count(db, "SELECT COUNT(*) FROM outbox") == 1  # the unsent one stays
 
 
+@sqlite_only
 async def test_queries_use_the_indexes(db: Database) -> None:
-    from bot.notifications import outbox as module
+    from bot.storage import outbox as module
 
     plan = await db.fetch_all("EXPLAIN QUERY PLAN " + module._DUE, (0, 10))
     assert any("outbox_pending" in row["detail"] for row in plan), [r["detail"] for r in plan]

@@ -1,7 +1,8 @@
 """The transactional outbox: state rows and the notifications they imply, written together.
 
 Poller side: `save()` writes the results of a batch of polls in ONE transaction: changed state
-rows, account bookkeeping and the notifications (`INSERT OR IGNORE` on the UNIQUE event_key).
+rows, account bookkeeping and the notifications (`ON CONFLICT DO NOTHING` on the UNIQUE
+event_key).
 A crash before the commit loses the state and the events together, so the next poll finds the
 same changes again; after the commit both exist, so nothing is lost and nothing is repeated.
 
@@ -19,18 +20,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
+from bot.domain import ANOMALY, DIGEST, KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE, NotificationKind
+from bot.storage.chats import ChatRepo, column
+from bot.storage.db import Connection, Database, Row
+from bot.storage.snapshots import ExchangeState, PayoutState
 
-from bot.notifications.detector import ExchangeState, PayoutState
-from bot.storage import anomalies, digests, payout_watch
-from bot.storage.chats import NotificationKind
-from bot.storage.db import Database
-
-KEY_REJECTED = "key_rejected"  # not a toggle: always sent
-KEY_WORKS = "key_works"  # a paused account's key is accepted again; not a toggle either
-PAYOUT_OVERDUE = payout_watch.PAYOUT_OVERDUE  # issue 16: a payout pending too long
-DIGEST = digests.DIGEST  # issue 16: asked for in /settings, so not a toggle
-ANOMALY = anomalies.ANOMALY  # issue 16: opt-in in /settings, so not a toggle either
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
 
 _UPSERT_EXCHANGE = (
@@ -59,12 +53,11 @@ _RESUME = (
     " last_error = NULL, next_poll_at = ? WHERE id = ? AND paused = 1"
 )
 _ENQUEUE = (
-    "INSERT OR IGNORE INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING"
 )
 _PENDING = "sent_at IS NULL AND dropped_reason IS NULL AND next_attempt_at >= 0"
-_TOGGLE_COLUMNS = ", ".join(k.column for k in NotificationKind)
-_TOGGLES = ", ".join(f"c.{k.column}" for k in NotificationKind)
+_TOGGLES = ", ".join(f"c.{column(k)}" for k in NotificationKind)
 _DUE = (
     "SELECT o.id, o.chat_id, o.account_id, o.kind, o.payload, o.attempts, c.language,"
     f" c.chat_type, c.active, {_TOGGLES}, (o.account_id IS NULL OR a.id IS NOT NULL) AS linked"
@@ -148,20 +141,20 @@ class Outbox:
         if not results:
             return 0
         async with self._db.transaction() as conn:
-            alive = await _existing(conn, {r.account_id for r in results})
+            alive = await _existing(conn, self._db, {r.account_id for r in results})
             results = [r for r in results if r.account_id in alive]  # unlinked meanwhile
             ok = [r for r in results if r.error is None and not (r.pause or r.recheck or r.resume)]
-            await _many(conn, _UPSERT_EXCHANGE, _exchange_rows(ok))
-            await _many(conn, _UPSERT_PAYOUT, _payout_rows(ok))
-            await _many(conn, _SUCCESS, [_success_row(r) for r in ok])
+            await conn.executemany(_UPSERT_EXCHANGE, _exchange_rows(ok))
+            await conn.executemany(_UPSERT_PAYOUT, _payout_rows(ok))
+            await conn.executemany(_SUCCESS, [_success_row(r) for r in ok])
             failed = [
                 (r.next_poll_at, r.failures, r.error, r.account_id)
                 for r in results
                 if r.error is not None and not (r.pause or r.recheck)
             ]
-            await _many(conn, _FAILURE, failed)
+            await conn.executemany(_FAILURE, failed)
             rechecked = [(r.next_poll_at, r.error, r.account_id) for r in results if r.recheck]
-            await _many(conn, _RECHECK, rechecked)
+            await conn.executemany(_RECHECK, rechecked)
             messages = [m for r in ok for m in r.messages]
             for result in (r for r in results if r.pause or r.resume):
                 if result.pause:
@@ -171,11 +164,13 @@ class Outbox:
                     statement = _PAUSE
                 else:
                     statement, params = _RESUME, (result.next_poll_at, result.account_id)
-                async with conn.execute(statement, params) as cursor:
-                    if cursor.rowcount:  # only the poll that paused (resumed) it tells the chat
-                        messages.extend(result.messages)
+                if await conn.execute(statement, params):
+                    messages.extend(result.messages)  # only the poll that paused (resumed) it
             now = self._clock()
-            return await _many(conn, _ENQUEUE, [_outbox_row(m, now) for m in messages])
+            enqueued = 0  # one statement per event (rare): its row count says if it was new
+            for message in messages:
+                enqueued += await conn.execute(_ENQUEUE, _outbox_row(message, now))
+            return enqueued
 
     # -- sender side ----------------------------------------------------------------------
 
@@ -200,17 +195,16 @@ class Outbox:
         """Telegram accepted the message (one row, or every row a burst summary folded)."""
         now = self._clock()
         async with self._db.transaction() as conn:
-            await _many(
-                conn, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            await conn.executemany(
+                "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                 [(now, i) for i in message_ids],
-            )  # fmt: skip
+            )
 
     async def retry(self, message_ids: int | Iterable[int], at: float) -> None:
         """A failed attempt: counted, tried again at `at` (a summary's rows together)."""
         ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
         async with self._db.transaction() as conn:
-            await _many(
-                conn,
+            await conn.executemany(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
                 [(at, i) for i in ids],
             )
@@ -218,48 +212,31 @@ class Outbox:
     async def defer(self, message_ids: Iterable[int], at: float) -> None:
         """Not tried yet (rate limit): no attempt used."""
         async with self._db.transaction() as conn:
-            await _many(
-                conn, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
-                [(at, i) for i in message_ids],
-            )  # fmt: skip
+            await conn.executemany(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(at, i) for i in message_ids]
+            )
 
     async def drop(self, message_ids: Iterable[int], reason: str) -> None:
         async with self._db.transaction() as conn:
-            await _many(
-                conn, "UPDATE outbox SET dropped_reason = ? WHERE id = ?",
+            await conn.executemany(
+                "UPDATE outbox SET dropped_reason = ? WHERE id = ?",
                 [(reason[:200], i) for i in message_ids],
-            )  # fmt: skip
+            )
 
     async def chat_gone(self, chat_id: int, reason: str) -> int:
         """The chat blocked or removed the bot: inactive (its accounts are no longer polled
         until /start) and its pending rows dropped. Returns the number of rows dropped."""
         async with self._db.transaction() as conn:
             await conn.execute("UPDATE chats SET active = 0 WHERE chat_id = ?", (chat_id,))
-            async with conn.execute(
+            return await conn.execute(
                 f"UPDATE outbox SET dropped_reason = ? WHERE {_PENDING} AND chat_id = ?",
                 (reason[:200], chat_id),
-            ) as cursor:
-                return cursor.rowcount
+            )
 
     async def migrate_chat(self, old: int, new: int) -> None:
-        """A group became a supergroup with a new id: move the chat, its accounts and rows."""
-        async with self._db.transaction() as conn:
-            cols = f"chat_type, language, active, created_at, {_TOGGLE_COLUMNS}"
-            await conn.execute(
-                f"INSERT OR IGNORE INTO chats (chat_id, {cols}) SELECT ?, {cols}"
-                " FROM chats WHERE chat_id = ?",
-                (new, old),
-            )
-            await conn.execute(
-                "UPDATE chats SET chat_type = 'supergroup' WHERE chat_id = ?", (new,)
-            )
-            await conn.execute(
-                "UPDATE OR IGNORE accounts SET chat_id = ? WHERE chat_id = ?", (new, old)
-            )
-            await conn.execute(
-                f"UPDATE outbox SET chat_id = ? WHERE {_PENDING} AND chat_id = ?", (new, old)
-            )
-            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+        """A group became a supergroup with a new id (Telegram said so when a message was
+        sent): the one chat move of the bot, as the migration service message does it."""
+        await ChatRepo(self._db).migrate(old, new)
 
     async def prune(self) -> int:
         """Forget rows sent or dropped long ago (the state tables still prevent repeats)."""
@@ -270,20 +247,10 @@ class Outbox:
         )
 
 
-async def _many(conn: aiosqlite.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-    if not rows:
-        return 0
-    cursor = await conn.executemany(sql, rows)
-    try:
-        return max(cursor.rowcount, 0)
-    finally:
-        await cursor.close()
-
-
-async def _existing(conn: aiosqlite.Connection, ids: set[int]) -> set[int]:
-    marks = ",".join("?" * len(ids))
-    async with conn.execute(f"SELECT id FROM accounts WHERE id IN ({marks})", tuple(ids)) as cur:
-        return {int(row[0]) for row in await cur.fetchall()}
+async def _existing(conn: Connection, db: Database, ids: set[int]) -> set[int]:
+    among, params = db.dialect.among("id", sorted(ids))
+    rows = await conn.fetch_all(f"SELECT id FROM accounts WHERE {among}", params)
+    return {int(row[0]) for row in rows}
 
 
 def _exchange_rows(results: Iterable[PollResult]) -> list[tuple[int, ...]]:
@@ -316,8 +283,8 @@ def _follows(wanted: frozenset[str]) -> frozenset[str]:
     return frozenset()
 
 
-def _pending(row: aiosqlite.Row) -> Pending:
-    wanted = frozenset(k.value for k in NotificationKind if row[k.column])
+def _pending(row: Row) -> Pending:
+    wanted = frozenset(k.value for k in NotificationKind if row[column(k)])
     return Pending(
         id=row["id"],
         chat_id=row["chat_id"],

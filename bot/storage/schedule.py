@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.exchanger.models import PayoutStatus
-from bot.notifications.detector import ExchangeState, PayoutState, Snapshot
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
+from bot.storage.snapshots import ExchangeState, PayoutState, Snapshot
 
-_CHUNK = 500  # ids per IN (...): far below SQLite's limit on variables
+_CHUNK = 500  # ids per IN (...): far below either engine's limit on parameters
 _COLUMNS = (
     "SELECT a.id, a.chat_id, a.site, a.key_hint, a.api_key_enc, a.baseline_done,"
     " a.payout_available, a.failures, a.last_success_at, c.active, a.paused, a.paused_at,"
@@ -35,7 +33,7 @@ _OPEN = (
     "SELECT (SELECT MIN(time) FROM exchange_state WHERE account_id = ? AND accrued = 0),"
     " (SELECT MIN(time) FROM payout_state WHERE account_id = ? AND status = 0),"
     " (SELECT MAX(payout_id) FROM payout_state WHERE account_id = ?),"
-    " (SELECT group_concat(payout_id) FROM payout_state WHERE account_id = ? AND status = 0)"
+    " (SELECT {pending} FROM payout_state WHERE account_id = ? AND status = 0)"
 )
 
 
@@ -74,6 +72,7 @@ class OpenItems:
 class PollSchedule:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._open = _OPEN.format(pending=db.dialect.id_list.format("payout_id"))
 
     async def due(self, now: float, limit: int) -> list[DueAccount]:
         rows = await self._db.fetch_all(_DUE, (now, limit))
@@ -111,22 +110,22 @@ class PollSchedule:
         than `max_ahead` ahead (the clock was set back while the bot was down) are spread too,
         and so are re-checks of paused accounts set more than a day ahead."""
         ahead = now + (max_ahead if max_ahead is not None else 10 * 365 * 86_400.0)
+        fraction = self._db.dialect.random_fraction
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE accounts SET next_check_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+                f"UPDATE accounts SET next_check_at = ?1 + {fraction} * ?2"
                 " WHERE paused = 1 AND next_check_at > ?1 + 86400",
                 (now, interval),
             )
-            async with conn.execute(
-                "UPDATE accounts SET next_poll_at = ?1 + (abs(random()) % 1000000) / 1e6 * ?2"
+            return await conn.execute(
+                f"UPDATE accounts SET next_poll_at = ?1 + {fraction} * ?2"
                 " WHERE paused = 0 AND ((next_poll_at < ?1 AND baseline_done = 1)"
                 " OR next_poll_at > ?3)",
                 (now, interval, ahead),
-            ) as cursor:
-                return cursor.rowcount
+            )
 
     async def open_items(self, account_id: int) -> OpenItems:
-        row = await self._db.fetch_one(_OPEN, (account_id,) * 4)
+        row = await self._db.fetch_one(self._open, (account_id,) * 4)
         assert row is not None
         pending = frozenset(int(i) for i in str(row[3] or "").split(",") if i)
         return OpenItems(row[0], row[1], int(row[2] or 0), pending)
@@ -142,7 +141,8 @@ class PollSchedule:
             row[0]: ExchangeState(row[0], row[1], bool(row[2]), bool(row[3]))
             for row in await self._rows(
                 "SELECT exchange_id, time, completed, accrued FROM exchange_state"
-                " WHERE account_id = ? AND exchange_id IN ({})",
+                " WHERE account_id = ? AND {}",
+                "exchange_id",
                 account.id,
                 exchange_ids,
             )
@@ -151,19 +151,22 @@ class PollSchedule:
             row[0]: PayoutState(row[0], row[1], _status(row[2]))
             for row in await self._rows(
                 "SELECT payout_id, time, status FROM payout_state"
-                " WHERE account_id = ? AND payout_id IN ({})",
+                " WHERE account_id = ? AND {}",
+                "payout_id",
                 account.id,
                 payout_ids,
             )
         }
         return Snapshot(exchanges, payouts, account.payout_available, last_payout_id)
 
-    async def _rows(self, sql: str, account_id: int, ids: Sequence[int]) -> list[aiosqlite.Row]:
-        rows: list[aiosqlite.Row] = []
+    async def _rows(
+        self, sql: str, column: str, account_id: int, ids: Sequence[int]
+    ) -> list[Row]:
+        rows: list[Row] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            query = sql.format(",".join("?" * len(chunk)))
-            rows += await self._db.fetch_all(query, (account_id, *chunk))
+            among, params = self._db.dialect.among(column, chunk)
+            rows += await self._db.fetch_all(sql.format(among), (account_id, *params))
         return rows
 
 
@@ -174,7 +177,7 @@ def _status(value: Any) -> PayoutStatus:
         return PayoutStatus.PENDING
 
 
-def _due(row: aiosqlite.Row) -> DueAccount:
+def _due(row: Row) -> DueAccount:
     return DueAccount(
         id=row["id"],
         chat_id=row["chat_id"],

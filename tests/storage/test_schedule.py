@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 from bot.exchanger.models import PayoutStatus
-from bot.notifications import schedule as module
-from bot.notifications.detector import ExchangeState, PayoutState
-from bot.notifications.outbox import Outbox, PollResult
-from bot.notifications.schedule import PollSchedule
+from bot.storage import schedule as module
 from bot.storage.db import Database
-from tests.notifications.conftest import Link
+from bot.storage.outbox import Outbox, PollResult
+from bot.storage.schedule import PollSchedule
+from bot.storage.snapshots import ExchangeState, PayoutState
+from tests.conftest import Link
+from tests.postgres import sqlite_only
 
 
 async def test_due_accounts_in_order_without_paused_ones(
@@ -62,6 +63,7 @@ async def test_empty_account_has_no_open_items(schedule: PollSchedule, link: Lin
     assert (opened.oldest_exchange, opened.oldest_payout, opened.last_payout_id) == (None, None, 0)
 
 
+@sqlite_only
 async def test_due_query_uses_the_index(db: Database) -> None:
     plan = [r["detail"] for r in await db.fetch_all("EXPLAIN QUERY PLAN " + module._DUE, (0, 1))]
     assert any("accounts_due" in detail for detail in plan), plan

@@ -12,11 +12,17 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain import (
+    ANOMALY,
+    BURST_SUMMARY,
+    DIGEST,
+    KEY_REJECTED,
+    KEY_WORKS,
+    PAYOUT_OVERDUE,
+    NotificationKind,
+)
 from bot.exchanger.models import PayoutStatus
 from bot.i18n import Html, Translator
-from bot.notifications.burst import BURST_SUMMARY
-from bot.notifications.outbox import ANOMALY, DIGEST, KEY_REJECTED, KEY_WORKS, PAYOUT_OVERDUE
-from bot.storage.chats import NotificationKind
 from bot.telegram.callbacks import PayoutStart
 from bot.telegram.render import money, short, when
 
