@@ -27,6 +27,7 @@ test: lint
 # ruff for style and likely bugs; mypy (strict, on bot/: see [tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/ruff format --check bot tests bench
 	$(VENV)/bin/mypy
 
 # Every dependency, direct and indirect, pinned with hashes, with the build backend

@@ -34,9 +34,13 @@ Phase = Callable[[BotSession, Samples], Awaitable[None]]
 def polling_spec(scale: Scale, accounts: int) -> Spec:
     interval = polling_interval(scale, accounts)
     return Spec(
-        f"poll-{accounts}", accounts, interval, quiet_every=2, concurrency=scale.concurrency,
+        f"poll-{accounts}",
+        accounts,
+        interval,
+        quiet_every=2,
+        concurrency=scale.concurrency,
         bare_first=True,
-    )  # fmt: skip
+    )
 
 
 def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
@@ -56,9 +60,7 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
         return p.steady(session, out, min(scale.cpu_window, max(session.spec.interval, 2.0)))
 
     def steady_next(session: BotSession, out: Samples) -> Awaitable[None]:
-        return p.steady_next(
-            session, out, min(scale.cpu_window, max(session.spec.interval, 2.0))
-        )
+        return p.steady_next(session, out, min(scale.cpu_window, max(session.spec.interval, 2.0)))
 
     def kinds(session: BotSession, out: Samples) -> Awaitable[None]:
         # The slowest rule: a payout made in the dashboard waits for the slow pace (10 polls).
@@ -75,13 +77,26 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
 
     if scale.one_session:
         spec = Spec(
-            "tiny", scale.big, scale.poll_interval, quiet_every=2, queued=scale.delivery_messages,
-            concurrency=scale.concurrency, bare_first=True,
-        )  # fmt: skip
+            "tiny",
+            scale.big,
+            scale.poll_interval,
+            quiet_every=2,
+            queued=scale.delivery_messages,
+            concurrency=scale.concurrency,
+            bare_first=True,
+        )
         phases = [
-            p.startup, bench_delivery.delivery, steady, steady_next, p.memory, commands, load,
-            fresh, idle_commands, kinds,
-        ]  # fmt: skip
+            p.startup,
+            bench_delivery.delivery,
+            steady,
+            steady_next,
+            p.memory,
+            commands,
+            load,
+            fresh,
+            idle_commands,
+            kinds,
+        ]
         return [(spec, phases)]
     sessions: list[tuple[Spec, list[Phase]]] = []
     for run in range(scale.runs):
@@ -95,26 +110,38 @@ def plan(scale: Scale) -> list[tuple[Spec, list[Phase]]]:
             sessions.append((polling_spec(scale, accounts), phases))
     for accounts in scale.poll_sizes:  # the same polling session on PostgreSQL (issue 13)
         on_pg = dataclasses.replace(
-            polling_spec(scale, accounts), name=f"poll-{accounts}-postgresql",
-            database="postgresql", bare_first=False,
-        )  # fmt: skip
+            polling_spec(scale, accounts),
+            name=f"poll-{accounts}-postgresql",
+            database="postgresql",
+            bare_first=False,
+        )
         sessions.append((on_pg, [p.startup, steady]))
     load_spec = Spec("load", scale.load_accounts, 1.0, quiet_every=2, concurrency=scale.concurrency)
     sessions.append((load_spec, [load]))
     kinds_spec = Spec(
-        "kinds", scale.kinds_accounts, scale.kinds_interval, quiet_every=2,
+        "kinds",
+        scale.kinds_accounts,
+        scale.kinds_interval,
+        quiet_every=2,
         concurrency=scale.concurrency,
-    )  # fmt: skip
+    )
     sessions.append((kinds_spec, [kinds]))
     fresh_spec = Spec(
-        "fresh", scale.freshness_accounts, scale.freshness_interval, quiet_every=2,
+        "fresh",
+        scale.freshness_accounts,
+        scale.freshness_interval,
+        quiet_every=2,
         concurrency=scale.concurrency,
-    )  # fmt: skip
+    )
     sessions.append((fresh_spec, [fresh]))
     delivery_spec = Spec(
-        "delivery", scale.delivery_chats, 60.0, queued=scale.delivery_messages, hold_polls=True,
+        "delivery",
+        scale.delivery_chats,
+        60.0,
+        queued=scale.delivery_messages,
+        hold_polls=True,
         concurrency=scale.concurrency,
-    )  # fmt: skip
+    )
     sessions.append((delivery_spec, [bench_delivery.delivery]))
     idle_spec = Spec("idle", scale.delivery_chats, 60.0, hold_polls=True)
     sessions.append((idle_spec, [ready, idle_commands]))

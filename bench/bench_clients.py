@@ -58,11 +58,22 @@ async def run(ctx: Context) -> list[Row]:
                     await add_payouts_seen(exchanger),
                 )
                 try:
-                    result = await run_json([
-                        "-m", "bench.client_loop", "--option", option, "--url", exchanger.url,
-                        "--accounts", str(scale.client_accounts),
-                        "--concurrency", str(scale.concurrency), "--payout-key", payout_key,
-                    ])  # fmt: skip
+                    result = await run_json(
+                        [
+                            "-m",
+                            "bench.client_loop",
+                            "--option",
+                            option,
+                            "--url",
+                            exchanger.url,
+                            "--accounts",
+                            str(scale.client_accounts),
+                            "--concurrency",
+                            str(scale.concurrency),
+                            "--payout-key",
+                            payout_key,
+                        ]
+                    )
                 except RuntimeError as exc:  # e.g. httpx-aiohttp not installed
                     failed[option] = str(exc).strip().splitlines()[-1][:150]
                     ctx.notes.append(f"Client option {option} failed: {failed[option]}")

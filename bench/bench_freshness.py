@@ -147,8 +147,11 @@ async def kinds(session: BotSession, out: Samples, per_group: int, wait_s: float
                     continue
                 how = KINDS[kind][0]
                 if how == "message":
-                    after = [float(t) for t, to, _ in sent if int(to) == chat_id(index)
-                             and float(t) >= at]  # fmt: skip
+                    after = [
+                        float(t)
+                        for t, to, _ in sent
+                        if int(to) == chat_id(index) and float(t) >= at
+                    ]
                     if after:
                         seen[number] = min(after) - at
                 elif db.execute(_SEEN_SQL[how], (index, item)).fetchone():

@@ -92,9 +92,11 @@ async def one_round(db: Database, accounts: int, server: Server | None) -> Figur
         for account in due:
             opened = await schedule.open_items(account.id)
             await schedule.snapshot(
-                account, list(range(1, EXCHANGES + 1)), list(range(1, PAYOUTS + 1)),
+                account,
+                list(range(1, EXCHANGES + 1)),
+                list(range(1, PAYOUTS + 1)),
                 opened.last_payout_id,
-            )  # fmt: skip
+            )
             pending.append(_result(account.id, account.chat_id, polled, now))
             polled += 1
             if len(pending) >= FLUSH:
@@ -122,10 +124,13 @@ def _result(account_id: int, chat_id: int, index: int, now: float) -> PollResult
         else ()
     )
     return PollResult(
-        account_id, now + 60, polled_at=now, exchanges=exchanges,
+        account_id,
+        now + 60,
+        polled_at=now,
+        exchanges=exchanges,
         payouts=(PayoutState(1, 1001, PayoutStatus.PENDING),) if changed else (),
         messages=messages,
-    )  # fmt: skip
+    )
 
 
 async def _timed_save(outbox: Outbox, batch: list[PollResult]) -> float:
@@ -189,23 +194,33 @@ async def rows(
                     found.setdefault((engine, accounts), []).append(figures)
     out: list[Row] = []
     for (engine, accounts), figures in found.items():
-        out.append(Row(
-            key=f"13.cpu_us_per_poll.{engine}.{accounts}",
-            figure=f"bot CPU per poll's storage work, {engine}, {accounts} accounts",
-            unit="µs", limit_text="two requests per poll", samples=[f.cpu_us for f in figures],
-        ))  # fmt: skip
+        out.append(
+            Row(
+                key=f"13.cpu_us_per_poll.{engine}.{accounts}",
+                figure=f"bot CPU per poll's storage work, {engine}, {accounts} accounts",
+                unit="µs",
+                limit_text="two requests per poll",
+                samples=[f.cpu_us for f in figures],
+            )
+        )
         if engine == "postgresql":
-            out.append(Row(
-                key=f"13.server_us_per_poll.{accounts}",
-                figure=f"PostgreSQL server CPU per poll, {accounts} accounts", unit="µs",
-                samples=[f.server_us or 0.0 for f in figures],
-            ))  # fmt: skip
-        out.append(Row(
-            key=f"13.save_p99_ms.{engine}.{accounts}",
-            figure=f"p99 of a poll batch's write transaction ({FLUSH} polls), {engine}, "
-            f"{accounts} accounts",
-            unit="ms", samples=[f.save_p99_ms for f in figures],
-        ))  # fmt: skip
+            out.append(
+                Row(
+                    key=f"13.server_us_per_poll.{accounts}",
+                    figure=f"PostgreSQL server CPU per poll, {accounts} accounts",
+                    unit="µs",
+                    samples=[f.server_us or 0.0 for f in figures],
+                )
+            )
+        out.append(
+            Row(
+                key=f"13.save_p99_ms.{engine}.{accounts}",
+                figure=f"p99 of a poll batch's write transaction ({FLUSH} polls), {engine}, "
+                f"{accounts} accounts",
+                unit="ms",
+                samples=[f.save_p99_ms for f in figures],
+            )
+        )
     return out
 
 

@@ -118,16 +118,18 @@ class BenchExchanger:
             self.polls.clear()
             self.first_at = None
         need = int(request.query.get("per_key", "2"))
-        return web.json_response({
-            "at": time.time(),
-            "first_at": self.first_at,
-            "total": sum(self.by_method.values()),
-            "by_method": dict(self.by_method),
-            "by_group": dict(self.by_group),
-            "polls": dict(self.polls),
-            "keys": len(self.per_key),
-            "keys_done": sum(1 for n in self.per_key.values() if n >= need),
-        })  # fmt: skip
+        return web.json_response(
+            {
+                "at": time.time(),
+                "first_at": self.first_at,
+                "total": sum(self.by_method.values()),
+                "by_method": dict(self.by_method),
+                "by_group": dict(self.by_group),
+                "polls": dict(self.polls),
+                "keys": len(self.per_key),
+                "keys_done": sum(1 for n in self.per_key.values() if n >= need),
+            }
+        )
 
     async def export(self, request: web.Request) -> web.Response:
         """What a finished baseline poll stores, per account (for bench/seed.py): exchanges
@@ -136,12 +138,16 @@ class BenchExchanger:
         for index in range(1, self.state.bench_accounts + 1):
             partner = self.state.partner(bench_key(index))
             assert partner is not None
-            accounts.append({
-                "exchanges": [[e.id, e.time, e.exchange_success, e.accrued]
-                              for e in partner.exchanges.values()],
-                "payouts": [[p.id, p.time, p.status] for p in partner.payouts.values()],
-                "available": 0 < partner.balance >= partner.min_payout,
-            })  # fmt: skip
+            accounts.append(
+                {
+                    "exchanges": [
+                        [e.id, e.time, e.exchange_success, e.accrued]
+                        for e in partner.exchanges.values()
+                    ],
+                    "payouts": [[p.id, p.time, p.status] for p in partner.payouts.values()],
+                    "available": 0 < partner.balance >= partner.min_payout,
+                }
+            )
         return web.json_response({"accounts": accounts})
 
     async def inject(self, request: web.Request) -> web.Response:
@@ -157,16 +163,27 @@ class BenchExchanger:
             pending = [p for p in partner.payouts.values() if p.status == PENDING]
             if not pending:  # paid already (an earlier phase): one made an hour ago, paid now
                 made = self.state.next_id("payout")
-                pending = [partner.payouts.setdefault(made, Payout(
-                    id=made, time=now - 3_600, edit_date=now - 3_600, method_id=1,
-                    account="T" * 34, pay_amount=Decimal("10.00"), status=PENDING,
-                ))]  # fmt: skip
+                pending = [
+                    partner.payouts.setdefault(
+                        made,
+                        Payout(
+                            id=made,
+                            time=now - 3_600,
+                            edit_date=now - 3_600,
+                            method_id=1,
+                            account="T" * 34,
+                            pay_amount=Decimal("10.00"),
+                            status=PENDING,
+                        ),
+                    )
+                ]
             partner.update_payout(pending[0], 1, now)
             item = pending[0].id
         elif kind in ("complete", "accrue"):
             want = (0, 0) if kind == "complete" else (1, 0)
-            found = [e for e in partner.exchanges.values()
-                     if (e.exchange_success, e.accrued) == want]  # fmt: skip
+            found = [
+                e for e in partner.exchanges.values() if (e.exchange_success, e.accrued) == want
+            ]
             if not found:  # none in that state: one made (an hour old), changed now
                 found = [self._exchange(partner, now - 3_600, success=want[0])]
             change: dict[str, object] = {"exchange_success": 1}
@@ -177,9 +194,14 @@ class BenchExchanger:
         elif kind == "payout_new":
             item = self.state.next_id("payout")
             partner.payouts[item] = Payout(
-                id=item, time=now, edit_date=now, method_id=1, account="T" * 34,
-                pay_amount=partner.balance, status=PENDING,
-            )  # fmt: skip
+                id=item,
+                time=now,
+                edit_date=now,
+                method_id=1,
+                account="T" * 34,
+                pay_amount=partner.balance,
+                status=PENDING,
+            )
         elif kind == "rotate":
             self.state.rotate(partner.api_key)
         else:
@@ -189,10 +211,16 @@ class BenchExchanger:
     def _exchange(self, partner: Partner, at: int, success: int = 0) -> Exchange:
         item = self.state.next_id("item")
         exchange = partner.exchanges[item] = Exchange(
-            id=item, time=at, edit_date=at, currency_code_give="BTC",
-            currency_code_get="SBERRUB", user_hash=f"{item:032x}", statuses=[STATUS_NEW],
-            exchange_success=success, partner_reward=Decimal("1.50"),
-        )  # fmt: skip
+            id=item,
+            time=at,
+            edit_date=at,
+            currency_code_give="BTC",
+            currency_code_get="SBERRUB",
+            user_hash=f"{item:032x}",
+            statuses=[STATUS_NEW],
+            exchange_success=success,
+            partner_reward=Decimal("1.50"),
+        )
         return exchange
 
     def app(self) -> web.Application:

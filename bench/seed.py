@@ -63,10 +63,22 @@ async def seed_accounts(
         key = bench_key(index)
         done = baseline is not None
         available = bool(baseline[index - 1]["available"]) if baseline else False
-        rows.append((
-            index, owner, site, vault.encrypt(key), vault.fingerprint(site, key), key[:4], owner,
-            now, int(done), now if done else None, int(available), now + 3_600 if hold_polls else 0,
-        ))  # fmt: skip
+        rows.append(
+            (
+                index,
+                owner,
+                site,
+                vault.encrypt(key),
+                vault.fingerprint(site, key),
+                key[:4],
+                owner,
+                now,
+                int(done),
+                now if done else None,
+                int(available),
+                now + 3_600 if hold_polls else 0,
+            )
+        )
     db = await Database.open(path)
     try:
         async with db.transaction() as conn:

@@ -31,8 +31,15 @@ async def enqueue_notifications(path: Path, total: int, *, hold_polls: bool) -> 
             per_account[account].append(_exchange(number + 1, now))
         results = []
         for account, owner in accounts:
-            found = detect(account, Snapshot(), per_account[account], [], None, baseline=False,
-                           cap=len(per_account[account]) + 1)  # fmt: skip
+            found = detect(
+                account,
+                Snapshot(),
+                per_account[account],
+                [],
+                None,
+                baseline=False,
+                cap=len(per_account[account]) + 1,
+            )
             label = {"account": f"bench account {account}"}  # as the poller adds it
             messages = tuple(
                 Message(e.key, e.kind.value, owner, account, {**e.data, **label})

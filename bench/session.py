@@ -88,9 +88,14 @@ class BotSession:
             key, database = new_encryption_key(), self.database
             baseline = await self.exchanger.baseline() if spec.baselined else None
             self.chats = await seed_accounts(
-                database, self.exchanger.url, key, spec.accounts, chats=spec.chats,
-                baseline=baseline, hold_polls=spec.hold_polls,
-            )  # fmt: skip
+                database,
+                self.exchanger.url,
+                key,
+                spec.accounts,
+                chats=spec.chats,
+                baseline=baseline,
+                hold_polls=spec.hold_polls,
+            )
             if spec.queued:
                 from bench.seed_outbox import enqueue_notifications
 

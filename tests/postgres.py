@@ -96,10 +96,21 @@ def running_server(*, durable: bool = False) -> Iterator[Server]:
     run = {"check": True, "capture_output": True, "text": True}
     try:
         subprocess.run(
-            [*as_user, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-sync", "--no-instructions"],
+            [
+                *as_user,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
             **run,
-        )  # fmt: skip
+        )
         options = f"-k {base} -p {port} -c listen_addresses='' -c max_connections=200"
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -118,8 +129,9 @@ def running_server(*, durable: bool = False) -> Iterator[Server]:
     finally:
         subprocess.run(
             [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 

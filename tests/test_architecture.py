@@ -24,7 +24,13 @@ ALLOWED: dict[str, set[str]] = {
     "logging_setup": set(),
     "services": {"domain", "exchanger", "i18n", "logging_setup", "storage"},
     "notifications": {
-        "config", "domain", "exchanger", "i18n", "logging_setup", "services", "storage"
+        "config",
+        "domain",
+        "exchanger",
+        "i18n",
+        "logging_setup",
+        "services",
+        "storage",
     },
     "telegram": {"config", "domain", "exchanger", "i18n", "logging_setup", "services", "storage"},
     "config": {"services", "storage"},

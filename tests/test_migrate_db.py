@@ -46,9 +46,14 @@ async def previous_release_db(path: Path, vault: KeyVault) -> dict[str, int]:
         await payouts.show(request.token, 2000.0)
         await payouts.claim(request, 5, 1500.0)
         await payouts.settle(
-            request, State.DONE, "requested", from_states=(State.SUBMITTING,), user_id=5,
-            now=1600.0, payout_id=9,
-        )  # fmt: skip
+            request,
+            State.DONE,
+            "requested",
+            from_states=(State.SUBMITTING,),
+            user_id=5,
+            now=1600.0,
+            payout_id=9,
+        )
         await FsmRepo(db).set_data("1:5:5::default", {"account": kept.id})
         return await counts(db)
     finally:

@@ -76,8 +76,10 @@ def readable_with(path: Path, keys: list[bytes]) -> bool:
         wallets = [vault.decrypt(token) for (token,) in data["wallets"]]
     except DecryptionError:
         return False
-    fingerprints = [vault.fingerprint(site, key) for (site, _, _), key in zip(
-        data["accounts"], plain, strict=True)]  # fmt: skip
+    fingerprints = [
+        vault.fingerprint(site, key)
+        for (site, _, _), key in zip(data["accounts"], plain, strict=True)
+    ]
     assert sorted(plain) == sorted(API_KEYS) and sorted(wallets) == sorted(WALLETS)
     return fingerprints == [fp for _, _, fp in data["accounts"]]
 
@@ -191,8 +193,13 @@ def test_new_key_prints_a_fresh_fernet_key_from_the_command_line(tmp_path: Path)
     env["PYTHONPATH"] = str(REPO_ROOT)
     done = subprocess.run(
         [sys.executable, "-m", "bot.rotate_keys", "--new-key"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=30, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     key = done.stdout.strip()
     Fernet(key.encode())  # a valid key

@@ -165,9 +165,7 @@ class BotApiMethods(MediaMethods):
         self._throttle(message.chat)
         return self._edited(message, new_markup, values)
 
-    def _edited(
-        self, message: FakeMessage, markup: Any, values: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _edited(self, message: FakeMessage, markup: Any, values: dict[str, Any]) -> dict[str, Any]:
         message.reply_markup = markup
         message.edit_date = int(time.time())
         message.params = values

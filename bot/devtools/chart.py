@@ -26,11 +26,15 @@ def demo_report(period: charts.StatsPeriod, timezone: str | None) -> StatsReport
     clicks = [Click(id=c.id, time=c.time, user_hash=c.user_hash) for c in partner.clicks]
     exchanges = [
         Exchange(
-            id=e.id, time=e.time, completed=bool(e.exchange_success),
-            accrued=bool(e.accrued), partner_reward=e.partner_reward, user_hash=e.user_hash,
+            id=e.id,
+            time=e.time,
+            completed=bool(e.exchange_success),
+            accrued=bool(e.accrued),
+            partner_reward=e.partner_reward,
+            user_hash=e.user_hash,
         )
         for e in partner.exchanges.values()
-    ]  # fmt: skip
+    ]
     tz = charts.zone(timezone)
     days = [d.date() for d in charts.day_starts(state.now(), tz, 2 * period.days)]
     return StatsReport(

@@ -29,8 +29,12 @@ from __future__ import annotations
 KEY_REJECTED_TEXTS: tuple[str, ...] = ("Api disabled", "no partner id", "Api отключен")
 # Words in a site's error text that mean "try later": the site is unavailable, not refusing.
 TRANSIENT_WORDS: tuple[str, ...] = (
-    "temporarily", "try again later", "try later", "временно", "попробуйте позже",
-)  # fmt: skip
+    "temporarily",
+    "try again later",
+    "try later",
+    "временно",
+    "попробуйте позже",
+)
 
 
 class ExchangerError(Exception):

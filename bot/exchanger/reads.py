@@ -53,18 +53,24 @@ def make_read_session(
     Keep-alive per site (`max_per_site` connections to one host at most), explicit timeouts:
     connect, each socket read, and the whole request (connect + read + the body)."""
     connector = aiohttp.TCPConnector(
-        limit=max_connections, limit_per_host=max_per_site, keepalive_timeout=30.0,
+        limit=max_connections,
+        limit_per_host=max_per_site,
+        keepalive_timeout=30.0,
         ttl_dns_cache=300,
-    )  # fmt: skip
+    )
     timeout = aiohttp.ClientTimeout(
-        total=connect_timeout + 2 * read_timeout, sock_connect=connect_timeout,
+        total=connect_timeout + 2 * read_timeout,
+        sock_connect=connect_timeout,
         sock_read=read_timeout,
-    )  # fmt: skip
+    )
     headers = {"User-Agent": user_agent or DEFAULT_USER_AGENT, "Accept": "application/json"}
     return aiohttp.ClientSession(
-        connector=connector, timeout=timeout, headers=headers, trust_env=False,
+        connector=connector,
+        timeout=timeout,
+        headers=headers,
+        trust_env=False,
         raise_for_status=False,
-    )  # fmt: skip
+    )
 
 
 async def read(

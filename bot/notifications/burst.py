@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from bot.domain import BURST_SUMMARY, PAYOUT_OVERDUE, NotificationKind
 from bot.storage.outbox import Pending
 
-FOLDABLE = frozenset({
-    NotificationKind.ACCRUED.value,
-    NotificationKind.NEW_EXCHANGE.value,
-    NotificationKind.PAYOUT_STATUS.value,
-    PAYOUT_OVERDUE,
-})  # fmt: skip
+FOLDABLE = frozenset(
+    {
+        NotificationKind.ACCRUED.value,
+        NotificationKind.NEW_EXCHANGE.value,
+        NotificationKind.PAYOUT_STATUS.value,
+        PAYOUT_OVERDUE,
+    }
+)
 
 
 def fold(rows: Sequence[Pending], minimum: int) -> tuple[list[Pending], dict[int, tuple[int, ...]]]:

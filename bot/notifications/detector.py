@@ -72,19 +72,24 @@ def detect(
     changes = [
         *(
             _exchange_change(
-                account_id, e, stored.exchanges.get(e.id), baseline or _old(e.id, e.time,
-                stored.exchanges, known_since),
+                account_id,
+                e,
+                stored.exchanges.get(e.id),
+                baseline or _old(e.id, e.time, stored.exchanges, known_since),
             )
             for e in exchanges
         ),
         *(
             _payout_change(
-                account_id, p, stored.payouts.get(p.id),
-                baseline or _old(p.id, p.time, stored.payouts, known_since), titles,
+                account_id,
+                p,
+                stored.payouts.get(p.id),
+                baseline or _old(p.id, p.time, stored.payouts, known_since),
+                titles,
             )
             for p in payouts
         ),
-    ]  # fmt: skip
+    ]
     taken = sorted((c for c in changes if c is not None), key=lambda c: c.order)
     complete = len(taken) <= cap
     taken = taken[:cap]

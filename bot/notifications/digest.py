@@ -59,9 +59,12 @@ class DigestScheduler:
             try:
                 params = (await self._settings.get(wanted.chat_id)).source_params
                 digest = await self._service.build(
-                    wanted.chat_id, wanted.every, params or DEFAULT_SOURCE_PARAMS,
-                    wanted.last_balance, now,
-                )  # fmt: skip
+                    wanted.chat_id,
+                    wanted.every,
+                    params or DEFAULT_SOURCE_PARAMS,
+                    wanted.last_balance,
+                    now,
+                )
             except Exception:  # one chat's failure never stops the others' digests
                 log.exception("Digest of chat %d failed", wanted.chat_id)
                 continue

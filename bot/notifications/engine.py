@@ -63,30 +63,48 @@ class NotificationEngine:
         clock = SchedulingClock()  # one clock for every stored time: never goes back
         outbox = Outbox(db, clock=clock)
         self.sender = Sender(
-            bot, outbox, render=render, rate=settings.send_rate, clock=clock,
-            burst=settings.notify_burst, quiet=InsightSettingsRepo(db),
-        )  # fmt: skip
+            bot,
+            outbox,
+            render=render,
+            rate=settings.send_rate,
+            clock=clock,
+            burst=settings.notify_burst,
+            quiet=InsightSettingsRepo(db),
+        )
         self.poller = Poller(
-            api, PollSchedule(db), outbox, vault, poller_config(settings),
-            on_enqueued=self.sender.wake, clock=clock,
-        )  # fmt: skip
+            api,
+            PollSchedule(db),
+            outbox,
+            vault,
+            poller_config(settings),
+            on_enqueued=self.sender.wake,
+            clock=clock,
+        )
         # --- payout watchdog (issue 16): its own task, reading what the poller stored
         self.watchdog = PayoutWatchdog(
-            PayoutWatchRepo(db), Thresholds.parse(settings.payout_reminder_hours),
-            clock=clock, on_enqueued=self.sender.wake,
-        )  # fmt: skip
+            PayoutWatchRepo(db),
+            Thresholds.parse(settings.payout_reminder_hours),
+            clock=clock,
+            on_enqueued=self.sender.wake,
+        )
         # --- digests (issue 16): the chat's daily/weekly summary at its hour, via the outbox
         reports = ReportService(api, AccountRepo(db, vault), ReadCache(settings.read_cache_seconds))
         self.digests = DigestScheduler(
-            DigestRepo(db), InsightSettingsRepo(db),
+            DigestRepo(db),
+            InsightSettingsRepo(db),
             DigestService(AccountRepo(db, vault), reports, AnalyticsService(reports)),
-            clock=clock, on_enqueued=self.sender.wake,
-        )  # fmt: skip
+            clock=clock,
+            on_enqueued=self.sender.wake,
+        )
         # --- anomaly alerts (issue 16, opt-in): hourly, against each account's own baseline
         self.anomalies = AnomalyWatch(
-            AnomalyRepo(db), InsightSettingsRepo(db), AccountRepo(db, vault),
-            AnalyticsService(reports), clock=clock, on_enqueued=self.sender.wake,
-        )  # fmt: skip
+            AnomalyRepo(db),
+            InsightSettingsRepo(db),
+            AccountRepo(db, vault),
+            AnalyticsService(reports),
+            clock=clock,
+            on_enqueued=self.sender.wake,
+        )
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 

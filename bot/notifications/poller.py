@@ -87,9 +87,12 @@ class PollerConfig:
     def site_health(self, site: str) -> SiteHealth:
         cap = max(self.interval, min(300.0, 10 * self.interval))
         return SiteHealth(
-            site, threshold=self.breaker_threshold, cooldown=self.interval, max_cooldown=cap,
+            site,
+            threshold=self.breaker_threshold,
+            cooldown=self.interval,
+            max_cooldown=cap,
             interval=self.interval,
-        )  # fmt: skip
+        )
 
 
 @dataclass(slots=True)
@@ -299,16 +302,17 @@ class Poller:
         ask_payouts = seen is None or self._payouts_due(seen, now)
         payouts = await self._api.get_payouts(creds, start_time=start) if ask_payouts else []
         info = None
-        if seen is not None and exchanges == seen.exchanges and (
-            not ask_payouts or payouts == seen.payouts
+        if (
+            seen is not None
+            and exchanges == seen.exchanges
+            and (not ask_payouts or payouts == seen.payouts)
         ):
             if not self._info_due(seen, now):
                 return self._unchanged(account, seen, now, ask_payouts)
             info = await self._api.get_info(creds)
             if info == seen.info:
                 return self._unchanged(account, seen, now, ask_payouts, info_asked=True)
-        return await self._detect(account, creds, seen, now, exchanges, payouts, info,
-                                  ask_payouts)  # fmt: skip
+        return await self._detect(account, creds, seen, now, exchanges, payouts, info, ask_payouts)
 
     async def _detect(
         self,
@@ -333,16 +337,27 @@ class Poller:
         # A baseline announces nothing, so it may record far more at once.
         cap = self._config.max_items * (BASELINE_CAP_FACTOR if baseline else 1)
         found = detect(
-            account.id, stored, exchanges, payouts, info, baseline=baseline, cap=cap,
+            account.id,
+            stored,
+            exchanges,
+            payouts,
+            info,
+            baseline=baseline,
+            cap=cap,
             known_since=account.created_at - OVERLAP,
-        )  # fmt: skip
+        )
         if found.events:
             log.debug("Account %d: %d new notification(s)", account.id, len(found.events))
         messages = tuple(
-            Message(e.key, e.kind.value, account.chat_id, account.id,
-                    {**e.data, "account": account.label})
+            Message(
+                e.key,
+                e.kind.value,
+                account.chat_id,
+                account.id,
+                {**e.data, "account": account.label},
+            )
             for e in found.events
-        )  # fmt: skip
+        )
         # Cut short by the cap: the window is not advanced (the next poll reads it again and
         # takes the next changes, the ones stored now being unchanged), and comes sooner.
         delay = self._next_delay(baseline)
@@ -356,12 +371,13 @@ class Poller:
                 p.id for p in payouts if p.status is PayoutStatus.PENDING
             }
             self._unsaved[account.id] = _Seen(
-                exchanges, payouts if asked_payouts else (seen.payouts if seen else []),
+                exchanges,
+                payouts if asked_payouts else (seen.payouts if seen else []),
                 info if info is not None else (seen.info if seen else None),
                 frozenset(pending),
                 now if asked_payouts else (seen.payouts_at if seen else now),
                 now if info is not None else (seen.info_at if seen else now),
-            )  # fmt: skip
+            )
         return PollResult(
             account.id,
             self._next_at(now, delay),
@@ -375,19 +391,31 @@ class Poller:
         )
 
     def _unchanged(
-        self, account: DueAccount, seen: _Seen, now: float, asked_payouts: bool,
-        *, info_asked: bool = False,
-    ) -> PollResult:  # fmt: skip
+        self,
+        account: DueAccount,
+        seen: _Seen,
+        now: float,
+        asked_payouts: bool,
+        *,
+        info_asked: bool = False,
+    ) -> PollResult:
         """Nothing changed: nothing to detect, and (mostly) nothing to write."""
         self._unsaved[account.id] = _Seen(
-            seen.exchanges, seen.payouts, seen.info, seen.pending_payouts,
-            now if asked_payouts else seen.payouts_at, now if info_asked else seen.info_at,
-        )  # fmt: skip
+            seen.exchanges,
+            seen.payouts,
+            seen.info,
+            seen.pending_payouts,
+            now if asked_payouts else seen.payouts_at,
+            now if info_asked else seen.info_at,
+        )
         touch = now - (account.last_success_at or 0) >= TOUCH_EVERY * self._config.interval
         return PollResult(
-            account.id, self._next_at(now, self._next_delay(False)), polled_at=now,
-            payout_available=account.payout_available, unchanged=not touch,
-        )  # fmt: skip
+            account.id,
+            self._next_at(now, self._next_delay(False)),
+            polled_at=now,
+            payout_available=account.payout_available,
+            unchanged=not touch,
+        )
 
     def _payouts_due(self, seen: _Seen, now: float) -> bool:
         slow = self._config.payouts_every * self._config.interval
@@ -444,9 +472,13 @@ class Poller:
         )
         log.info("Account %d: key rejected, paused until relinked", account.id)
         return PollResult(
-            account.id, now + RECHECK_SOON, polled_at=now, error=str(exc)[:300], pause=True,
+            account.id,
+            now + RECHECK_SOON,
+            polled_at=now,
+            error=str(exc)[:300],
+            pause=True,
             messages=(message,),
-        )  # fmt: skip
+        )
 
     # -- writing results --------------------------------------------------------------------
 

@@ -154,9 +154,12 @@ class Control:
         if set(body) - {"count", "days", "seed"}:
             raise ValueError("only count, days and seed")
         first, last = add_history(
-            self.state, partner, int(body["count"]), int(body.get("days", 30)),
+            self.state,
+            partner,
+            int(body["count"]),
+            int(body.get("days", 30)),
             int(body.get("seed", 1)),
-        )  # fmt: skip
+        )
         return reply({"count": int(body["count"]), "first_id": first, "last_id": last}, 201)
 
     async def patch_exchange(self, request: web.Request) -> web.Response:

@@ -33,9 +33,16 @@ HANG_POLL = 0.02
 @functools.lru_cache(maxsize=4)
 def huge_body(size_mb: float) -> bytes:
     """A valid but huge get_links-like answer (built once per size)."""
-    item = {"id": "1", "time": "1700000000", "date": "14.11.2023 22:13", "browser": "Mozilla/5.0",
-            "ip": "203.0.113.7", "referrer": "https:\\/\\/example.com\\/" + "x" * 300,
-            "user_hash": "0" * 32, "query_string": "rid=1"}  # fmt: skip
+    item = {
+        "id": "1",
+        "time": "1700000000",
+        "date": "14.11.2023 22:13",
+        "browser": "Mozilla/5.0",
+        "ip": "203.0.113.7",
+        "referrer": "https:\\/\\/example.com\\/" + "x" * 300,
+        "user_hash": "0" * 32,
+        "query_string": "rid=1",
+    }
     one = json.dumps(item, separators=(",", ":"))
     count = max(1, int(size_mb * 1024 * 1024) // (len(one) + 1))
     return (

@@ -15,11 +15,28 @@ from typing import Any
 
 from bot.sandbox.state import Shape
 
-NUMERIC_FIELDS = frozenset({
-    "id", "time", "balance", "min_payout", "comission", "amount", "course_give", "course_get",
-    "amount_give", "amount_get", "exchange_success", "accrued", "partner_reward", "method_id",
-    "pay_amount", "original_amount", "status", "payout_id",
-})  # fmt: skip
+NUMERIC_FIELDS = frozenset(
+    {
+        "id",
+        "time",
+        "balance",
+        "min_payout",
+        "comission",
+        "amount",
+        "course_give",
+        "course_get",
+        "amount_give",
+        "amount_get",
+        "exchange_success",
+        "accrued",
+        "partner_reward",
+        "method_id",
+        "pay_amount",
+        "original_amount",
+        "status",
+        "payout_id",
+    }
+)
 _MARK = "\x00#"  # prefix of a value to write as a JSON number; json.dumps escapes \x00
 _MARKED = re.compile(r'"\\u0000#(-?[0-9.]+)"')
 

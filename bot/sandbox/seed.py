@@ -74,11 +74,17 @@ def _hash(rng: random.Random) -> str:
 def _clicks(state: SandboxState, partner: Partner, rng: random.Random, count: int) -> None:
     now = state.now()
     for _ in range(count):
-        partner.clicks.append(Click(
-            id=state.next_id("item"), time=now - rng.randrange(40 * DAY),
-            browser=rng.choice(BROWSERS), ip=rng.choice(IPS), referrer=rng.choice(REFERRERS),
-            user_hash=_hash(rng), query_string=f"rid={partner.id}&utm_source=bestchange",
-        ))  # fmt: skip
+        partner.clicks.append(
+            Click(
+                id=state.next_id("item"),
+                time=now - rng.randrange(40 * DAY),
+                browser=rng.choice(BROWSERS),
+                ip=rng.choice(IPS),
+                referrer=rng.choice(REFERRERS),
+                user_hash=_hash(rng),
+                query_string=f"rid={partner.id}&utm_source=bestchange",
+            )
+        )
 
 
 def _exchange(state: SandboxState, rng: random.Random, age: int) -> Exchange:
@@ -95,14 +101,21 @@ def _exchange(state: SandboxState, rng: random.Random, age: int) -> Exchange:
     if accrued:
         changed = min(state.now(), changed + rng.randrange(HOUR, 3 * DAY))
     return Exchange(
-        id=state.next_id("item"), time=created, edit_date=changed,
-        currency_code_give=give, currency_code_get=get,
-        course_give=Decimal(course_give), course_get=Decimal(course_get),
-        amount_give=amount_give, amount_get=amount_get,
-        exchange_success=int(done), accrued=int(accrued),
+        id=state.next_id("item"),
+        time=created,
+        edit_date=changed,
+        currency_code_give=give,
+        currency_code_get=get,
+        course_give=Decimal(course_give),
+        course_get=Decimal(course_get),
+        amount_give=amount_give,
+        amount_get=amount_get,
+        exchange_success=int(done),
+        accrued=int(accrued),
         partner_reward=money(Decimal(rng.randrange(0, 400)) / 100),
-        user_hash=_hash(rng), statuses=statuses,
-    )  # fmt: skip
+        user_hash=_hash(rng),
+        statuses=statuses,
+    )
 
 
 def _payout(state: SandboxState, partner: Partner, age: int, status: int, amount: str) -> None:
@@ -111,10 +124,16 @@ def _payout(state: SandboxState, partner: Partner, age: int, status: int, amount
     created = state.now() - age
     changed = created if status == 0 else created + 5 * HOUR
     payout = Payout(
-        id=state.next_id("payout"), time=created, edit_date=changed, method_id=method.id,
-        account=f"TXyz{age:030d}"[:34], pay_amount=method.amount(original),
-        pay_currency_code=method.currency_code, original_amount=original, status=status,
-    )  # fmt: skip
+        id=state.next_id("payout"),
+        time=created,
+        edit_date=changed,
+        method_id=method.id,
+        account=f"TXyz{age:030d}"[:34],
+        pay_amount=method.amount(original),
+        pay_currency_code=method.currency_code,
+        original_amount=original,
+        status=status,
+    )
     partner.payouts[payout.id] = payout
 
 
@@ -156,9 +175,14 @@ def seed_demo(state: SandboxState) -> None:
     old.statuses = [STATUS_NEW, STATUS_PAYED, STATUS_REALPAY, STATUS_SUCCESS]
     fresh = _exchange(state, rng, 5 * 60)
     alice.exchanges.update({old.id: old, fresh.id: fresh})
-    for age, status, amount in [(38 * DAY, 1, "25.00"), (30 * DAY, 1, "41.10"),
-                                (21 * DAY, 2, "12.00"), (14 * DAY, 3, "18.75"),
-                                (7 * DAY, 1, "33.40"), (2 * DAY, 0, "15.20")]:  # fmt: skip
+    for age, status, amount in [
+        (38 * DAY, 1, "25.00"),
+        (30 * DAY, 1, "41.10"),
+        (21 * DAY, 2, "12.00"),
+        (14 * DAY, 3, "18.75"),
+        (7 * DAY, 1, "33.40"),
+        (2 * DAY, 0, "15.20"),
+    ]:
         _payout(state, alice, age, status, amount)
 
     bob = state.add_partner(BOB, balance="3.20", min_payout="10.00", methods=METHODS[:2])
@@ -176,10 +200,12 @@ def _bench_partner(state: SandboxState, index: int, api_key: str) -> Partner:
     """A small deterministic partner for load tests (times relative to its first request)."""
     rng = random.Random(index)
     partner = Partner(
-        id=1_000_000 + index, api_key=api_key,
-        balance=money(Decimal(rng.randrange(0, 8_000)) / 100), min_payout=money("10.00"),
+        id=1_000_000 + index,
+        api_key=api_key,
+        balance=money(Decimal(rng.randrange(0, 8_000)) / 100),
+        min_payout=money("10.00"),
         methods=[PayoutMethod(1, "USDT TRC20", money("1.00"), "USDTTRC20")],
-    )  # fmt: skip
+    )
     _clicks(state, partner, rng, 2)
     _history(state, partner, rng, 3)
     for age, status in ((9 * DAY, 1), (DAY, 0)):

@@ -66,19 +66,34 @@ def seed_sources(state: SandboxState) -> Partner:
     )
     now = state.now()
     for user_hash, age, referrer, query in CLICKS:
-        dave.clicks.append(Click(
-            id=state.next_id("item"), time=now - age, browser="Mozilla/5.0", ip="203.0.113.5",
-            referrer=referrer, user_hash=user_hash, query_string=query.format(id=dave.id),
-        ))  # fmt: skip
+        dave.clicks.append(
+            Click(
+                id=state.next_id("item"),
+                time=now - age,
+                browser="Mozilla/5.0",
+                ip="203.0.113.5",
+                referrer=referrer,
+                user_hash=user_hash,
+                query_string=query.format(id=dave.id),
+            )
+        )
     for user_hash, age, done, accrued, reward in EXCHANGES:
         made = now - age
         exchange = Exchange(
-            id=state.next_id("item"), time=made, edit_date=made + (HOUR if accrued else 600),
-            currency_code_give="USDTTRC20", currency_code_get="SBERRUB",
-            course_give=Decimal(1), course_get=Decimal("91.37"),
-            amount_give=money("100"), amount_get=money("9137"),
-            exchange_success=done, accrued=accrued, partner_reward=money(reward),
-            user_hash=user_hash, statuses=[STATUS_NEW, STATUS_SUCCESS] if done else [STATUS_NEW],
-        )  # fmt: skip
+            id=state.next_id("item"),
+            time=made,
+            edit_date=made + (HOUR if accrued else 600),
+            currency_code_give="USDTTRC20",
+            currency_code_get="SBERRUB",
+            course_give=Decimal(1),
+            course_get=Decimal("91.37"),
+            amount_give=money("100"),
+            amount_get=money("9137"),
+            exchange_success=done,
+            accrued=accrued,
+            partner_reward=money(reward),
+            user_hash=user_hash,
+            statuses=[STATUS_NEW, STATUS_SUCCESS] if done else [STATUS_NEW],
+        )
         dave.exchanges[exchange.id] = exchange
     return dave

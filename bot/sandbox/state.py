@@ -34,10 +34,26 @@ SHAPE_CHOICES: dict[str, tuple[Any, ...]] = {
     "content_type": ("application/json", "text/html"),
     "statuses": (True, False),
 }
-FAULT_MODES = frozenset({
-    "api_disabled", "method_not_supported", "error_text", "http_500", "http_502", "http_429",
-    "html", "garbage", "truncated", "empty", "null", "slow", "hang", "drop", "huge", "no_id",
-})  # fmt: skip
+FAULT_MODES = frozenset(
+    {
+        "api_disabled",
+        "method_not_supported",
+        "error_text",
+        "http_500",
+        "http_502",
+        "http_429",
+        "html",
+        "garbage",
+        "truncated",
+        "empty",
+        "null",
+        "slow",
+        "hang",
+        "drop",
+        "huge",
+        "no_id",
+    }
+)
 
 
 class PayoutRefused(Exception):
@@ -238,14 +254,16 @@ class SandboxState:
 
     # --- request log ---
     def log_request(self, http_method: str, params: Mapping[str, str], fault: str | None) -> None:
-        self.requests.append({
-            "time": self.now(),
-            "http_method": http_method,
-            "method": params.get("method", ""),
-            "key_id": key_id(params.get("api_key", "")),
-            "params": {k: v for k, v in params.items() if k != "api_key"},
-            "fault": fault,
-        })  # fmt: skip
+        self.requests.append(
+            {
+                "time": self.now(),
+                "http_method": http_method,
+                "method": params.get("method", ""),
+                "key_id": key_id(params.get("api_key", "")),
+                "params": {k: v for k, v in params.items() if k != "api_key"},
+                "fault": fault,
+            }
+        )
 
 
 def bench_key(index: int) -> str:

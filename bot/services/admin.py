@@ -26,6 +26,7 @@ from bot.storage.stats import SiteRow, StatsRepo
 
 MAX_ERROR_CHARS = 120
 
+
 class CircuitSource(Protocol):
     """What the notification engine may provide: its circuit state for a site."""
 
@@ -135,4 +136,3 @@ class AdminService:
             dropped=backlog.dropped,
             oldest_pending_age=max(now - oldest, 0.0) if oldest is not None else None,
         )
-

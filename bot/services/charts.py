@@ -131,9 +131,14 @@ def draw(data: DailySeries, labels: ChartLabels) -> bytes:
         markersize=marker_size,
     )
     (paid,) = rewards.plot(
-        x, [float(r) for r in data.rewards], color="#188038", marker="s", linewidth=3,
-        label=labels.rewards, markersize=marker_size,
-    )  # fmt: skip
+        x,
+        [float(r) for r in data.rewards],
+        color="#188038",
+        marker="s",
+        linewidth=3,
+        label=labels.rewards,
+        markersize=marker_size,
+    )
     step = max(1, len(x) // 7)
     counts.set_xticks(x[::step], [d.strftime("%d.%m") for d in data.days[::step]])
     counts.set_ylabel(labels.counts, fontsize=18)

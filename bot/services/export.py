@@ -25,17 +25,45 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # Telegram's limit for a bot's upload
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 EXCHANGE_COLUMNS = (
-    "account", "site", "id", "created_at", "currency_give", "currency_get", "amount_give",
-    "amount_get", "course_give", "course_get", "completed", "accrued", "partner_reward",
+    "account",
+    "site",
+    "id",
+    "created_at",
+    "currency_give",
+    "currency_get",
+    "amount_give",
+    "amount_get",
+    "course_give",
+    "course_get",
+    "completed",
+    "accrued",
+    "partner_reward",
     "user_hash",
-)  # fmt: skip
+)
 PAYOUT_COLUMNS = (
-    "account", "site", "id", "created_at", "status", "method_id", "wallet", "pay_amount",
-    "pay_currency", "original_amount", "original_currency",
-)  # fmt: skip
+    "account",
+    "site",
+    "id",
+    "created_at",
+    "status",
+    "method_id",
+    "wallet",
+    "pay_amount",
+    "pay_currency",
+    "original_amount",
+    "original_currency",
+)
 CLICK_COLUMNS = (
-    "account", "site", "id", "time", "referrer", "query_string", "user_hash", "browser", "ip",
-)  # fmt: skip
+    "account",
+    "site",
+    "id",
+    "time",
+    "referrer",
+    "query_string",
+    "user_hash",
+    "browser",
+    "ip",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +100,51 @@ def rows(data: PeriodData, tz: ZoneInfo) -> dict[str, list[list[str]]]:
     for part in data.accounts:
         who = [str(part.account.id), part.account.site]
         for e in sorted(part.exchanges, key=lambda e: (e.time, e.id), reverse=True):
-            exchanges.append([
-                *who,
-                str(e.id), iso(e.time, tz), e.currency_code_give, e.currency_code_get,
-                decimal(e.amount_give), decimal(e.amount_get), decimal(e.course_give),
-                decimal(e.course_get), str(int(e.completed)), str(int(e.accrued)),
-                decimal(e.partner_reward), e.user_hash,
-            ])  # fmt: skip
+            exchanges.append(
+                [
+                    *who,
+                    str(e.id),
+                    iso(e.time, tz),
+                    e.currency_code_give,
+                    e.currency_code_get,
+                    decimal(e.amount_give),
+                    decimal(e.amount_get),
+                    decimal(e.course_give),
+                    decimal(e.course_get),
+                    str(int(e.completed)),
+                    str(int(e.accrued)),
+                    decimal(e.partner_reward),
+                    e.user_hash,
+                ]
+            )
         for p in sorted(part.payouts, key=lambda p: (p.time, p.id), reverse=True):
-            payouts.append([
-                *who,
-                str(p.id), iso(p.time, tz), PayoutStatus(p.status).name.lower(),
-                str(p.method_id), mask(p.account), decimal(p.pay_amount), p.pay_currency_code,
-                decimal(p.original_amount), p.original_currency_code,
-            ])  # fmt: skip
+            payouts.append(
+                [
+                    *who,
+                    str(p.id),
+                    iso(p.time, tz),
+                    PayoutStatus(p.status).name.lower(),
+                    str(p.method_id),
+                    mask(p.account),
+                    decimal(p.pay_amount),
+                    p.pay_currency_code,
+                    decimal(p.original_amount),
+                    p.original_currency_code,
+                ]
+            )
         for c in sorted(part.clicks, key=lambda c: (c.time, c.id), reverse=True):
-            clicks.append([
-                *who,
-                str(c.id), iso(c.time, tz), text(c.referrer), text(c.query_string), c.user_hash,
-                text(c.browser), c.ip,
-            ])  # fmt: skip
+            clicks.append(
+                [
+                    *who,
+                    str(c.id),
+                    iso(c.time, tz),
+                    text(c.referrer),
+                    text(c.query_string),
+                    c.user_hash,
+                    text(c.browser),
+                    c.ip,
+                ]
+            )
     return {"exchanges": exchanges, "payouts": payouts, "clicks": clicks}
 
 

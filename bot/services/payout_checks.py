@@ -55,9 +55,15 @@ class PayoutChecks:
         now = self._clock()
         first = now + self.timings.check_schedule[0]
         entered = await self._repo.settle(
-            request, State.CHECKING, Result.CHECKING, from_states=(State.SUBMITTING,),
-            user_id=user_id, now=now, detail=why, next_check_at=first,
-        )  # fmt: skip
+            request,
+            State.CHECKING,
+            Result.CHECKING,
+            from_states=(State.SUBMITTING,),
+            user_id=user_id,
+            now=now,
+            detail=why,
+            next_check_at=first,
+        )
         self.wake()
         return entered
 
@@ -141,17 +147,29 @@ class PayoutChecks:
         stale_before = now - self.timings.stale_after
         if request.submitted_at is None:  # the stamp precedes the request: never sent
             if await self._repo.settle(
-                request, State.FAILED, Result.NOT_SENT, from_states=(State.SUBMITTING,),
-                user_id=request.user_id, now=now, detail="stale", stale_before=stale_before,
+                request,
+                State.FAILED,
+                Result.NOT_SENT,
+                from_states=(State.SUBMITTING,),
+                user_id=request.user_id,
+                now=now,
+                detail="stale",
+                stale_before=stale_before,
                 announce=True,
-            ):  # fmt: skip
+            ):
                 await self._announce_fresh(request)
             return
         if await self._repo.settle(
-            request, State.CHECKING, Result.CHECKING, from_states=(State.SUBMITTING,),
-            user_id=request.user_id, now=now, detail="stale", stale_before=stale_before,
+            request,
+            State.CHECKING,
+            Result.CHECKING,
+            from_states=(State.SUBMITTING,),
+            user_id=request.user_id,
+            now=now,
+            detail="stale",
+            stale_before=stale_before,
             next_check_at=now,
-        ):  # fmt: skip
+        ):
             log.warning("Payout request %s: left submitting; checking", request.id)
             fresh = await self._repo.get(request.token)
             if fresh is not None and self.announce is not None:  # "⏳ checking", best effort
@@ -173,10 +191,15 @@ class PayoutChecks:
             interval = schedule[-1] - schedule[-2] if len(schedule) > 1 else schedule[-1]
             await self._repo.checked(request, now, now + interval, error)
         elif await self._repo.settle(
-            request, State.FAILED, Result.NOT_CREATED, from_states=(State.CHECKING,),
-            user_id=request.user_id, now=now, detail=str(self.timings.checked_for_hours),
+            request,
+            State.FAILED,
+            Result.NOT_CREATED,
+            from_states=(State.CHECKING,),
+            user_id=request.user_id,
+            now=now,
+            detail=str(self.timings.checked_for_hours),
             announce=True,
-        ):  # fmt: skip
+        ):
             log.info("Payout request %s: not created (checked the whole schedule)", request.id)
             await self._announce_fresh(request)
 
@@ -199,9 +222,15 @@ class PayoutChecks:
         self, request: PayoutRequest, payout: Payout, announce: bool
     ) -> Outcome | None:
         if not await self._repo.settle(
-            request, State.DONE, Result.RECONCILED, from_states=(State.CHECKING,),
-            user_id=request.user_id, now=self._clock(), payout_id=payout.id, announce=announce,
-        ):  # fmt: skip
+            request,
+            State.DONE,
+            Result.RECONCILED,
+            from_states=(State.CHECKING,),
+            user_id=request.user_id,
+            now=self._clock(),
+            payout_id=payout.id,
+            announce=announce,
+        ):
             return None
         log.info("Payout request %s: found payout %s on the site", request.id, payout.id)
         return Outcome(Result.RECONCILED, request, payout_id=payout.id)

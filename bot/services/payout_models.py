@@ -17,9 +17,14 @@ HOUR = 3_600.0
 # When a request without a clear answer is looked for in get_payouts, in seconds after it
 # entered "checking": 15 s, 1 min, 5 min, 30 min, 2 h, then every 6 h up to 48 h.
 DEFAULT_CHECK_SCHEDULE: tuple[float, ...] = (
-    15.0, 60.0, 300.0, 1_800.0, 2 * HOUR,
-    *(2 * HOUR + 6 * HOUR * n for n in range(1, 8)), 48 * HOUR,
-)  # fmt: skip
+    15.0,
+    60.0,
+    300.0,
+    1_800.0,
+    2 * HOUR,
+    *(2 * HOUR + 6 * HOUR * n for n in range(1, 8)),
+    48 * HOUR,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +115,17 @@ class Result(StrEnum):
 
 
 # What a request ended as (done or failed after a claim): the chat must learn it.
-FINAL = frozenset({
-    Result.REQUESTED, Result.RECONCILED, Result.REFUSED, Result.KEY_REJECTED,
-    Result.UNAVAILABLE, Result.NOT_SENT, Result.NOT_CREATED,
-})  # fmt: skip
+FINAL = frozenset(
+    {
+        Result.REQUESTED,
+        Result.RECONCILED,
+        Result.REFUSED,
+        Result.KEY_REJECTED,
+        Result.UNAVAILABLE,
+        Result.NOT_SENT,
+        Result.NOT_CREATED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -359,9 +359,15 @@ class PayoutService:
         detail: str = "",
     ) -> bool:
         return await self._repo.settle(
-            request, to, result, from_states=from_states, user_id=user_id, now=self._clock(),
-            payout_id=payout_id, detail=detail,
-        )  # fmt: skip
+            request,
+            to,
+            result,
+            from_states=from_states,
+            user_id=user_id,
+            now=self._clock(),
+            payout_id=payout_id,
+            detail=detail,
+        )
 
 
 async def _quietly(hook: Hook, timeout: float) -> None:  # noqa: ASYNC109

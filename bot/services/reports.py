@@ -151,9 +151,13 @@ class ReportService:
         return creds
 
     async def _read(
-        self, chat_id: int, account_id: int, method: str, params: tuple[int | None, ...],
+        self,
+        chat_id: int,
+        account_id: int,
+        method: str,
+        params: tuple[int | None, ...],
         call: Callable[[Credentials], Awaitable[_T]],
-    ) -> _T:  # fmt: skip
+    ) -> _T:
         await owned(self._repo, chat_id, account_id)
 
         async def fetch() -> _T:
@@ -207,12 +211,15 @@ class ReportService:
     async def payouts(self, chat_id: int, account_id: int, window: Window) -> PayoutsView:
         payouts, info = await asyncio.gather(
             self._read(
-                chat_id, account_id, "get_payouts", (window.start, None),
+                chat_id,
+                account_id,
+                "get_payouts",
+                (window.start, None),
                 lambda c: self._api.get_payouts(c, start_time=window.start),
             ),
             self.balance(chat_id, account_id),
             return_exceptions=True,
-        )  # fmt: skip
+        )
         if isinstance(payouts, BaseException):
             raise payouts
         # Method titles are a nicety: the list is still worth showing without them.
@@ -238,15 +245,21 @@ class ReportService:
     async def _exchanges_since(self, chat_id: int, account_id: int, start: int) -> list[Exchange]:
         """Every exchange that changed since `start` (whenever it was made)."""
         return await self._read(
-            chat_id, account_id, "get_exchanges", (start, None),
+            chat_id,
+            account_id,
+            "get_exchanges",
+            (start, None),
             lambda c: self._api.get_exchanges(c, start_time=start),
-        )  # fmt: skip
+        )
 
     async def click_list(self, chat_id: int, account_id: int, window: Window) -> list[Click]:
         clicks = await self._read(
-            chat_id, account_id, "get_links", (window.start, window.end),
+            chat_id,
+            account_id,
+            "get_links",
+            (window.start, window.end),
             lambda c: self._api.get_links(c, start_time=window.start, end_time=window.end),
-        )  # fmt: skip
+        )
         return [c for c in clicks if window.holds(c.time)]
 
     async def clicks(

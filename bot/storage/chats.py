@@ -25,6 +25,8 @@ class Chat:
 
 _TOGGLES = ", ".join(column(k) for k in NotificationKind)
 _COLUMNS = f"chat_id, chat_type, language, active, {_TOGGLES}"
+
+
 # The moved chat's row, merged into the new id's row if that exists already (the supergroup
 # wrote before the move was handled): a language chosen there wins, else the old one is kept;
 # a notification turned off on either side stays off (on is the default, off was a choice).

@@ -129,9 +129,7 @@ async def _set_counter(target: Database, conn: Connection, table: str, used: int
     if used <= 0:
         return
     if target.dialect.name == "postgresql":
-        await conn.fetch_one(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?)", (used,)
-        )
+        await conn.fetch_one(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?)", (used,))
     elif table == "accounts":  # the only AUTOINCREMENT table; the others take MAX(id) + 1
         await conn.execute("DELETE FROM sqlite_sequence WHERE name = 'accounts'")
         await conn.execute(

@@ -71,9 +71,7 @@ class Dialect:
         return f"{column} IN ({','.join('?' * len(ids))})", list(ids)
 
 
-SQLITE = Dialect(
-    "sqlite", "((abs(random()) % 1000000) / 1e6)", "MAX", "MIN", "group_concat({})"
-)
+SQLITE = Dialect("sqlite", "((abs(random()) % 1000000) / 1e6)", "MAX", "MIN", "group_concat({})")
 POSTGRESQL = Dialect(
     "postgresql", "random()", "GREATEST", "LEAST", "string_agg(CAST({} AS TEXT), ',')", arrays=True
 )

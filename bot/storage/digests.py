@@ -44,11 +44,14 @@ class DigestRepo:
         )
         return [
             DigestSettings(
-                r["chat_id"], r["digest"], int(r["digest_hour"]), r["timezone"],
+                r["chat_id"],
+                r["digest"],
+                int(r["digest_hour"]),
+                r["timezone"],
                 Decimal(r["digest_balance"]) if r["digest_balance"] is not None else None,
             )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def exists(self, key: str) -> bool:
         return (

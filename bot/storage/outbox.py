@@ -159,8 +159,11 @@ class Outbox:
             for result in (r for r in results if r.pause or r.resume):
                 if result.pause:
                     params: tuple[Any, ...] = (
-                        result.error, result.polled_at, result.next_poll_at, result.account_id
-                    )  # fmt: skip
+                        result.error,
+                        result.polled_at,
+                        result.next_poll_at,
+                        result.account_id,
+                    )
                     statement = _PAUSE
                 else:
                     statement, params = _RESUME, (result.next_poll_at, result.account_id)

@@ -72,9 +72,15 @@ class PayoutWatchRepo:
             await conn.execute(
                 "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
-                (reminder_key(payout.account_id, payout.payout_id), payout.chat_id,
-                 payout.account_id, PAYOUT_OVERDUE, payload, now),
-            )  # fmt: skip
+                (
+                    reminder_key(payout.account_id, payout.payout_id),
+                    payout.chat_id,
+                    payout.account_id,
+                    PAYOUT_OVERDUE,
+                    payload,
+                    now,
+                ),
+            )
         return True
 
     async def paid_durations(self, site: str) -> list[int]:

@@ -134,11 +134,20 @@ class PayoutRepo:
                 "method_title, wallet_enc, amount, commission, state, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    token, draft.chat_id, draft.user_id, draft.account_id, draft.method_id,
-                    draft.method_title, self._vault.encrypt(draft.wallet), str(draft.amount),
-                    str(draft.commission), State.CREATED, now, now,
+                    token,
+                    draft.chat_id,
+                    draft.user_id,
+                    draft.account_id,
+                    draft.method_id,
+                    draft.method_title,
+                    self._vault.encrypt(draft.wallet),
+                    str(draft.amount),
+                    str(draft.commission),
+                    State.CREATED,
+                    now,
+                    now,
                 ),
-            )  # fmt: skip
+            )
         request = await self.get(token)
         assert request is not None
         return request
@@ -187,10 +196,17 @@ class PayoutRepo:
                     f"key_fingerprint = {_KEY_OF.format(col='key_fingerprint')} "
                     "WHERE token = ? AND state = ? AND expires_at > ?",
                     (
-                        State.SUBMITTING, now, str(request.amount), str(request.commission),
-                        message_id, language, request.token, State.CONFIRMING, now,
+                        State.SUBMITTING,
+                        now,
+                        str(request.amount),
+                        str(request.commission),
+                        message_id,
+                        language,
+                        request.token,
+                        State.CONFIRMING,
+                        now,
                     ),
-                )  # fmt: skip
+                )
                 if changed != 1:
                     return Claim.LOST
                 await self._audit(conn, request, user_id, now, "submitting")
@@ -237,9 +253,15 @@ class PayoutRepo:
             f"WHERE token = ? AND state IN ({marks})"
         )
         params: list[object] = [
-            to, outcome, detail, payout_id, next_check_at, int(announce), request.token,
+            to,
+            outcome,
+            detail,
+            payout_id,
+            next_check_at,
+            int(announce),
+            request.token,
             *from_states,
-        ]  # fmt: skip
+        ]
         if stale_before is not None:
             sql += " AND COALESCE(submitted_at, claimed_at) < ?"
             params.append(stale_before)
@@ -351,10 +373,19 @@ class PayoutRepo:
             "method_id, wallet_masked, result, payout_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                request.id, now, request.chat_id, user_id, request.account_id, request.site,
-                request.method_id, mask(request.wallet), result, payout_id, detail[:500],
+                request.id,
+                now,
+                request.chat_id,
+                user_id,
+                request.account_id,
+                request.site,
+                request.method_id,
+                mask(request.wallet),
+                result,
+                payout_id,
+                detail[:500],
             ),
-        )  # fmt: skip
+        )
 
     def _request(self, row: Row) -> PayoutRequest:
         try:
@@ -398,7 +429,13 @@ async def in_flight_requests(db: Database, limit: int = 20) -> list[InFlight]:
         (limit,),
     )
     return [
-        InFlight(row["id"], row["site"], row["chat_id"], State(row["state"]), row["since"],
-                 int(row["checks"] or 0))
+        InFlight(
+            row["id"],
+            row["site"],
+            row["chat_id"],
+            State(row["state"]),
+            row["since"],
+            int(row["checks"] or 0),
+        )
         for row in rows
-    ]  # fmt: skip
+    ]

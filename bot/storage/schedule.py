@@ -150,8 +150,7 @@ class PollSchedule:
         payouts = {
             row[0]: PayoutState(row[0], row[1], _status(row[2]))
             for row in await self._rows(
-                "SELECT payout_id, time, status FROM payout_state"
-                " WHERE account_id = ? AND {}",
+                "SELECT payout_id, time, status FROM payout_state WHERE account_id = ? AND {}",
                 "payout_id",
                 account.id,
                 payout_ids,
@@ -159,9 +158,7 @@ class PollSchedule:
         }
         return Snapshot(exchanges, payouts, account.payout_available, last_payout_id)
 
-    async def _rows(
-        self, sql: str, column: str, account_id: int, ids: Sequence[int]
-    ) -> list[Row]:
+    async def _rows(self, sql: str, column: str, account_id: int, ids: Sequence[int]) -> list[Row]:
         rows: list[Row] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]

@@ -98,8 +98,9 @@ def pager(
     return builder.as_markup()
 
 
-def overview(balances: list[AccountBalance], first_number: int,
-             page_pager: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:  # fmt: skip
+def overview(
+    balances: list[AccountBalance], first_number: int, page_pager: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup:
     """/balance with several accounts: one row per account — its details (numbered like the
     text: two keys of one site can share their first characters) and 💸 when a payout is
     possible — then the pager."""

@@ -128,8 +128,12 @@ def _anomaly(account_id: int | None, payload: Mapping[str, Any], t: Translator) 
         source = short(str(payload["source"]), 60)
         return t("notify.anomaly_source", account=account, source=source), None
     expected = f"{float(payload['expected']):g}"
-    text = t("notify.anomaly_no_exchanges", account=account, clicks=int(payload["clicks"]),
-             expected=expected)  # fmt: skip
+    text = t(
+        "notify.anomaly_no_exchanges",
+        account=account,
+        clicks=int(payload["clicks"]),
+        expected=expected,
+    )
     return text, None
 
 
@@ -176,13 +180,18 @@ def _summary_line(item: Mapping[str, Any], t: Translator) -> str:
     kind = item["kind"]
     if kind == NotificationKind.PAYOUT_STATUS.value:
         status = Html(t(_STATUS_KEYS[PayoutStatus(int(item["status"]))]))
-        return t("notify.burst_payout", payout_id=int(item["payout_id"]), status=status,
-                 account=account)  # fmt: skip
+        return t(
+            "notify.burst_payout", payout_id=int(item["payout_id"]), status=status, account=account
+        )
     if kind == PAYOUT_OVERDUE:
         return t("notify.burst_overdue", payout_id=int(item["payout_id"]), account=account)
     key = "notify.burst_accrued" if kind == NotificationKind.ACCRUED.value else "notify.burst_new"
-    return t(key, exchange_id=int(item["exchange_id"]), reward=_amount(item.get("reward", "0")),
-             account=account)  # fmt: skip
+    return t(
+        key,
+        exchange_id=int(item["exchange_id"]),
+        reward=_amount(item.get("reward", "0")),
+        account=account,
+    )
 
 
 def _burst_summary(account_id: int | None, payload: Mapping[str, Any], t: Translator) -> Rendered:

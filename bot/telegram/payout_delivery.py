@@ -51,9 +51,12 @@ async def deliver(
         try:
             if edit:
                 await bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup,
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=markup,
                     request_timeout=REQUEST_TIMEOUT,
-                )  # fmt: skip
+                )
             else:
                 await bot.send_message(
                     chat_id, text, reply_markup=markup, request_timeout=REQUEST_TIMEOUT

@@ -170,9 +170,11 @@ def payouts(
     for site, pay_time in sorted(typical.items()):
         hours = max(1, round(pay_time.seconds / 3600))
         title += "\n" + t(
-            "payouts.typical", site=short(site.split("://", 1)[-1], 60), hours=hours,
+            "payouts.typical",
+            site=short(site.split("://", 1)[-1], 60),
+            hours=hours,
             count=pay_time.watched,
-        )  # fmt: skip
+        )
     return _paged(t, listing, View.PAYOUTS, title, blocks, page)
 
 

@@ -335,8 +335,11 @@ async def test_group_migration_service_messages_and_the_old_id(
     assert supergroup.type == "supergroup"
     assert bot_api.state.member_status(supergroup, ann.id) == "creator"
     updates = await bot.get_updates(timeout=0)
-    moved = [(u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id)
-             for u in updates if u.message]  # fmt: skip
+    moved = [
+        (u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id)
+        for u in updates
+        if u.message
+    ]
     assert moved == [(group.id, supergroup.id, None), (supergroup.id, None, group.id)]
     with pytest.raises(TelegramMigrateToChat) as info:
         await bot.send_message(group.id, "after")
@@ -370,5 +373,9 @@ async def test_a_user_edits_a_message(bot: Bot, bot_api: FakeBotApi, chat_id: in
     assert message.history == ["hello"]
     # A bot that did not ask for edited messages never gets them.
     await bot_api.edit_text(message, "again")
-    assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0,
-                                 allowed_updates=["message"]) == []  # fmt: skip
+    assert (
+        await bot.get_updates(
+            offset=updates[-1].update_id + 1, timeout=0, allowed_updates=["message"]
+        )
+        == []
+    )

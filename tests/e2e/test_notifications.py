@@ -14,8 +14,13 @@ from bot.devtools.bot_api_models import FakeChat, FakeUser
 from tests.fakes.fixtures import MakeBot
 from tests.fakes.processes import BotProcess, SandboxProcess
 
-EXCHANGE = {"currency_code_give": "BTC", "currency_code_get": "USDTTRC20",
-            "amount_give": "0.01", "amount_get": "650.00", "partner_reward": "2.50"}  # fmt: skip
+EXCHANGE = {
+    "currency_code_give": "BTC",
+    "currency_code_get": "USDTTRC20",
+    "amount_give": "0.01",
+    "amount_get": "650.00",
+    "partner_reward": "2.50",
+}
 
 
 def db_value(path: Path, sql: str) -> Any:
@@ -52,9 +57,14 @@ class World:
 
     async def setup(self) -> dict[str, int]:
         partner = await self.sandbox.control(
-            "POST", "partners", {"balance": "3.00", "min_payout": "10.00",
-                                 "methods": [{"id": 1, "title": "USDT TRC20"}]},
-        )  # fmt: skip
+            "POST",
+            "partners",
+            {
+                "balance": "3.00",
+                "min_payout": "10.00",
+                "methods": [{"id": 1, "title": "USDT TRC20"}],
+            },
+        )
         self.key = partner["api_key"]
         items = {
             "history": await self.add_exchange(exchange_success=1, accrued=1),

@@ -272,8 +272,11 @@ def windowed_site(items: list[dict[str, Any]], seen: list[tuple[int, int]]) -> A
         start = int(request.url.params.get("start_time", 0))
         end = int(request.url.params.get("end_time", 0))
         seen.append((start, end))
-        found = [i for i in items if (not start or i["edit_date"] >= start)
-                 and (not end or i["edit_date"] <= end)]  # fmt: skip
+        found = [
+            i
+            for i in items
+            if (not start or i["edit_date"] >= start) and (not end or i["edit_date"] <= end)
+        ]
         return httpx.Response(200, json={"error": 0, "error_text": "", "data": {"items": found}})
 
     return app
@@ -282,8 +285,16 @@ def windowed_site(items: list[dict[str, Any]], seen: list[tuple[int, int]]) -> A
 @pytest.mark.parametrize("start", [None, 1_700_000_000 - 40 * 86_400])
 async def test_a_window_over_the_cap_is_split_and_merged(start: int | None) -> None:
     now = 1_700_000_000
-    items = [{"id": i, "time": now - 50 * i, "edit_date": now - 50 * i, "accrued": i % 2,
-              "partner_reward": "1.00"} for i in range(1, 400)]  # fmt: skip
+    items = [
+        {
+            "id": i,
+            "time": now - 50 * i,
+            "edit_date": now - 50 * i,
+            "accrued": i % 2,
+            "partner_reward": "1.00",
+        }
+        for i in range(1, 400)
+    ]
     seen: list[tuple[int, int]] = []
     exchanges = await run(
         lambda c: c.get_exchanges(CREDS, start_time=start, end_time=now),
@@ -300,8 +311,11 @@ async def test_splitting_is_bounded_when_one_second_is_too_large() -> None:
     items = [{"id": i, "time": now, "edit_date": now} for i in range(1, 200)]
     seen: list[tuple[int, int]] = []
     with pytest.raises(MalformedResponse, match="response too large"):
-        await run(lambda c: c.get_links(CREDS, start_time=now - 86_400, end_time=now),
-                  windowed_site(items, seen), max_body_bytes=2_000)  # fmt: skip
+        await run(
+            lambda c: c.get_links(CREDS, start_time=now - 86_400, end_time=now),
+            windowed_site(items, seen),
+            max_body_bytes=2_000,
+        )
     assert len(seen) <= MAX_SPLIT_REQUESTS + 1
 
 

@@ -31,17 +31,70 @@ MAX_BODY = 50_000
 MODELS = {"get_links": Click, "get_exchanges": Exchange, "get_payouts": Payout}
 
 NAMES = st.sampled_from(
-    ["id", "time", "date", "balance", "min_payout", "items", "title", "comission", "commission",
-     "amount", "browser", "ip", "referrer", "user_hash", "query_string", "currency_code_give",
-     "course_give", "amount_get", "exchange_success", "accrued", "partner_reward", "statuses",
-     "method_id", "account", "pay_amount", "pay_currency_code", "original_amount", "status",
-     "error", "error_text", "data", "payout_id"]
-)  # fmt: skip
+    [
+        "id",
+        "time",
+        "date",
+        "balance",
+        "min_payout",
+        "items",
+        "title",
+        "comission",
+        "commission",
+        "amount",
+        "browser",
+        "ip",
+        "referrer",
+        "user_hash",
+        "query_string",
+        "currency_code_give",
+        "course_give",
+        "amount_get",
+        "exchange_success",
+        "accrued",
+        "partner_reward",
+        "statuses",
+        "method_id",
+        "account",
+        "pay_amount",
+        "pay_currency_code",
+        "original_amount",
+        "status",
+        "error",
+        "error_text",
+        "data",
+        "payout_id",
+    ]
+)
 TRICKY = st.sampled_from(
-    ["0", "1", "12.50", "12,50", "-3", "17.0", "NaN", "Infinity", "-inf", "1e999", "1e-40",
-     "", " 5 ", "abc", "0x10", "1_000", "١٢", KEY, "Api disabled", "Method not supported",
-     "2023-11-14 22:13:20", "\x00", "\ud800", "<html>", "9" * 5000]
-)  # fmt: skip
+    [
+        "0",
+        "1",
+        "12.50",
+        "12,50",
+        "-3",
+        "17.0",
+        "NaN",
+        "Infinity",
+        "-inf",
+        "1e999",
+        "1e-40",
+        "",
+        " 5 ",
+        "abc",
+        "0x10",
+        "1_000",
+        "١٢",
+        KEY,
+        "Api disabled",
+        "Method not supported",
+        "2023-11-14 22:13:20",
+        "\x00",
+        "\ud800",
+        "<html>",
+        "9" * 5000,
+    ]
+)
 SCALARS = (
     st.none()
     | st.booleans()

@@ -41,25 +41,57 @@ INFO_OBJ = PartnerInfo(
     Decimal("12.50"), Decimal(10), (PayoutMethod(3, "USDT TRC20", Decimal("1.5"), Decimal(11)),)
 )
 LINK = {
-    "id": 17, "time": 1700000000, "date": "2023-11-14 22:13:20", "browser": "Firefox",
-    "ip": "10.0.0.1", "referrer": "https://ref.test", "user_hash": "h1", "query_string": "a=1",
-}  # fmt: skip
+    "id": 17,
+    "time": 1700000000,
+    "date": "2023-11-14 22:13:20",
+    "browser": "Firefox",
+    "ip": "10.0.0.1",
+    "referrer": "https://ref.test",
+    "user_hash": "h1",
+    "query_string": "a=1",
+}
 LINK_OBJ = Click(17, 1700000000, "Firefox", "10.0.0.1", "https://ref.test", "h1", "a=1")
 EXCHANGE = {
-    "id": 21, "time": 1700000100, "currency_code_give": "BTC", "currency_code_get": "USDT",
-    "course_give": 1, "course_get": 37000.5, "amount_give": "0.01", "amount_get": "370.005",
-    "exchange_success": 1, "accrued": 0, "partner_reward": "0.37", "user_hash": "h1",
+    "id": 21,
+    "time": 1700000100,
+    "currency_code_give": "BTC",
+    "currency_code_get": "USDT",
+    "course_give": 1,
+    "course_get": 37000.5,
+    "amount_give": "0.01",
+    "amount_get": "370.005",
+    "exchange_success": 1,
+    "accrued": 0,
+    "partner_reward": "0.37",
+    "user_hash": "h1",
     "statuses": ["new", "paid"],
-}  # fmt: skip
+}
 EXCHANGE_OBJ = Exchange(
-    21, 1700000100, "BTC", "USDT", Decimal(1), Decimal("37000.5"), Decimal("0.01"),
-    Decimal("370.005"), True, False, Decimal("0.37"), "h1", ("new", "paid"),
-)  # fmt: skip
+    21,
+    1700000100,
+    "BTC",
+    "USDT",
+    Decimal(1),
+    Decimal("37000.5"),
+    Decimal("0.01"),
+    Decimal("370.005"),
+    True,
+    False,
+    Decimal("0.37"),
+    "h1",
+    ("new", "paid"),
+)
 PAYOUT = {
-    "id": 5, "time": 1700000200, "method_id": 3, "account": "TXYZ", "pay_amount": "11.00",
-    "pay_currency_code": "USDT", "original_amount": "12.50", "original_currency_code": "USD",
+    "id": 5,
+    "time": 1700000200,
+    "method_id": 3,
+    "account": "TXYZ",
+    "pay_amount": "11.00",
+    "pay_currency_code": "USDT",
+    "original_amount": "12.50",
+    "original_currency_code": "USD",
     "status": 0,
-}  # fmt: skip
+}
 PAYOUT_OBJ = Payout(
     5, 1700000200, 3, "TXYZ", Decimal(11), "USDT", Decimal("12.5"), "USD", PayoutStatus.PENDING
 )

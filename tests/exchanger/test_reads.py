@@ -201,8 +201,11 @@ async def test_a_window_over_the_cap_is_split_over_aiohttp(
     async def windowed(request: web.Request) -> web.Response:
         start = int(request.query.get("start_time", 0))
         end = int(request.query.get("end_time", 0))
-        found = [i for i in items if (not start or i["edit_date"] >= start)
-                 and (not end or i["edit_date"] <= end)]  # fmt: skip
+        found = [
+            i
+            for i in items
+            if (not start or i["edit_date"] >= start) and (not end or i["edit_date"] <= end)
+        ]
         return await _json({"error": 0, "error_text": "", "data": {"items": found}})
 
     site.handler = windowed

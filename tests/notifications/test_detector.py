@@ -247,16 +247,42 @@ def test_an_old_item_reentering_the_window_is_not_news() -> None:
     linked = NOW - 10 * DAY
     old = [ex(1, completed=True, accrued=True, time=NOW - 40 * DAY), ex(2, time=NOW - 40 * DAY)]
     fresh = [ex(3, completed=True, accrued=True), ex(4)]
-    found = detect(ACC, Snapshot(), [*old, *fresh], [po(5, PayoutStatus.PAID)], None,
-                   baseline=False, cap=100, known_since=linked)  # fmt: skip
-    assert keys(found) == [f"{ACC}:accrued:3:1", f"{ACC}:new_exchange:4:new",
-                           f"{ACC}:payout_status:5:1"]  # fmt: skip
+    found = detect(
+        ACC,
+        Snapshot(),
+        [*old, *fresh],
+        [po(5, PayoutStatus.PAID)],
+        None,
+        baseline=False,
+        cap=100,
+        known_since=linked,
+    )
+    assert keys(found) == [
+        f"{ACC}:accrued:3:1",
+        f"{ACC}:new_exchange:4:new",
+        f"{ACC}:payout_status:5:1",
+    ]
     assert {s.exchange_id for s in found.exchanges} == {1, 2, 3, 4}  # recorded silently
-    again = detect(ACC, apply(Snapshot(), found), [*old, *fresh], [], None, baseline=False,
-                   cap=100, known_since=linked)  # fmt: skip
+    again = detect(
+        ACC,
+        apply(Snapshot(), found),
+        [*old, *fresh],
+        [],
+        None,
+        baseline=False,
+        cap=100,
+        known_since=linked,
+    )
     assert keys(again) == []
     # A recorded old item that really changes afterwards is news.
-    later = detect(ACC, apply(Snapshot(), found), [ex(2, completed=True, accrued=True,
-                   time=NOW - 40 * DAY)], [], None, baseline=False, cap=100,
-                   known_since=linked)  # fmt: skip
+    later = detect(
+        ACC,
+        apply(Snapshot(), found),
+        [ex(2, completed=True, accrued=True, time=NOW - 40 * DAY)],
+        [],
+        None,
+        baseline=False,
+        cap=100,
+        known_since=linked,
+    )
     assert keys(later) == [f"{ACC}:accrued:2:1"]

@@ -68,10 +68,18 @@ async def test_weekly_digest_at_the_chats_hour_once(
     (row,) = await outbox.due(10)
     assert row.kind == DIGEST and DIGEST in row.wanted
     assert row.payload == {
-        "every": "weekly", "clicks": 8, "exchanges": 7, "completed": 6, "accrued": "3.40",
-        "accrued_count": 3, "balance": "12.40", "change": None, "best": "utm_source=forum",
-        "best_earnings": "3.50", "unread": 0,
-    }  # fmt: skip
+        "every": "weekly",
+        "clicks": 8,
+        "exchanges": 7,
+        "completed": 6,
+        "accrued": "3.40",
+        "accrued_count": 3,
+        "balance": "12.40",
+        "change": None,
+        "best": "utm_source=forum",
+        "best_earnings": "3.50",
+        "unread": 0,
+    }
     assert (await digests.wanted())[0].last_balance == Decimal("12.40")
     html, _ = render(row.kind, row.account_id, row.payload, Translator("en"))
     assert re.sub("</?b>", "", html).splitlines() == [

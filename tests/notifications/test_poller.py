@@ -50,12 +50,22 @@ def make_poller(
     exchanger: Exchanger, schedule: PollSchedule, outbox: Outbox, vault: KeyVault, clock: Clock
 ) -> Callable[..., Poller]:
     def make(**config: Any) -> Poller:
-        settings = {"interval": 1.0, "lookback_days": 30, "max_concurrent": 4, "max_items": 1000,
-                    "breaker_threshold": 2} | config  # fmt: skip
+        settings = {
+            "interval": 1.0,
+            "lookback_days": 30,
+            "max_concurrent": 4,
+            "max_items": 1000,
+            "breaker_threshold": 2,
+        } | config
         return Poller(
-            exchanger.api, schedule, outbox, vault, PollerConfig(**settings),
-            clock=clock, rng=random.Random(7),
-        )  # fmt: skip
+            exchanger.api,
+            schedule,
+            outbox,
+            vault,
+            PollerConfig(**settings),
+            clock=clock,
+            rng=random.Random(7),
+        )
 
     return make
 
@@ -74,8 +84,11 @@ async def account(partner: Partner, exchanger: Exchanger, link: Link) -> Account
 
 def add_exchange(exchanger: Exchanger, partner: Partner, age: int = 600, **fields: Any) -> Exchange:
     now = exchanger.state.now()
-    values: dict[str, Any] = {"amount_give": Decimal("0.01"), "amount_get": Decimal("650.00"),
-                              "partner_reward": Decimal("2.50")} | fields  # fmt: skip
+    values: dict[str, Any] = {
+        "amount_give": Decimal("0.01"),
+        "amount_get": Decimal("650.00"),
+        "partner_reward": Decimal("2.50"),
+    } | fields
     exchange = Exchange(
         id=exchanger.state.next_id("item"), time=now - age, edit_date=now - age, **values
     )
@@ -86,9 +99,14 @@ def add_exchange(exchanger: Exchanger, partner: Partner, age: int = 600, **field
 def add_payout(exchanger: Exchanger, partner: Partner, status: int = 0, age: int = 600) -> Payout:
     now = exchanger.state.now()
     payout = Payout(
-        id=exchanger.state.next_id("payout"), time=now - age, edit_date=now - age, method_id=1,
-        account="T" * 34, pay_amount=Decimal("11.00"), status=status,
-    )  # fmt: skip
+        id=exchanger.state.next_id("payout"),
+        time=now - age,
+        edit_date=now - age,
+        method_id=1,
+        account="T" * 34,
+        pay_amount=Decimal("11.00"),
+        status=status,
+    )
     partner.payouts[payout.id] = payout
     return payout
 
@@ -135,12 +153,20 @@ async def test_baseline_then_each_change_once(
     await poll(poller, schedule, outbox)  # nothing new: nothing enqueued twice
     found = await messages(db)
     assert [kind for kind, _ in found] == [
-        "accrued", "payout_status", "payout_status", "new_exchange"
-    ]  # fmt: skip
+        "accrued",
+        "payout_status",
+        "payout_status",
+        "new_exchange",
+    ]
     assert found[0][1] == {
-        "exchange_id": done.id, "give": "0.01", "give_cur": "BTC", "get": "650.00",
-        "get_cur": "USDTTRC20", "reward": "2.50", "account": account_label(exchanger),
-    }  # fmt: skip
+        "exchange_id": done.id,
+        "give": "0.01",
+        "give_cur": "BTC",
+        "get": "650.00",
+        "get_cur": "USDTTRC20",
+        "reward": "2.50",
+        "account": account_label(exchanger),
+    }
     assert [p["status"] for _, p in found[1:3]] == [1, 2]
     assert found[1][1]["method"] == "USDT TRC20" and found[3][1]["exchange_id"] == fresh.id
 
@@ -185,8 +211,9 @@ async def test_window_is_only_what_can_still_change(
     poller = make_poller()
     first = await poll(poller, schedule, outbox)
     exchanger.state.requests.clear()
-    partner.update_exchange(open_exchange, {"exchange_success": 1, "accrued": 1},
-                            exchanger.state.now())  # fmt: skip
+    partner.update_exchange(
+        open_exchange, {"exchange_success": 1, "accrued": 1}, exchanger.state.now()
+    )
     partner.update_payout(pending, 1, exchanger.state.now())
     await poll(poller, schedule, outbox)
     starts = {
@@ -209,8 +236,9 @@ async def test_a_poll_cut_short_resumes_where_it_stopped(
     account: Account,
     clock: Clock,
 ) -> None:
-    exchanges = [add_exchange(exchanger, partner, age=DAY + i, exchange_success=1)
-                 for i in range(5)]  # fmt: skip
+    exchanges = [
+        add_exchange(exchanger, partner, age=DAY + i, exchange_success=1) for i in range(5)
+    ]
     poller = make_poller(max_items=2)
     await poll(poller, schedule, outbox)  # a baseline may take more at once
     for exchange in exchanges:
@@ -480,10 +508,18 @@ async def test_polling_goes_on_when_the_wall_clock_jumps_back(
     account: Account,
 ) -> None:
     wall = Clock()  # the wall clock; the monotonic one is the real one
-    config = PollerConfig(interval=1.0, lookback_days=30, max_concurrent=4, max_items=1000,
-                          breaker_threshold=2)  # fmt: skip
-    poller = Poller(exchanger.api, schedule, outbox, vault, config,
-                    clock=SchedulingClock(wall), rng=random.Random(7))  # fmt: skip
+    config = PollerConfig(
+        interval=1.0, lookback_days=30, max_concurrent=4, max_items=1000, breaker_threshold=2
+    )
+    poller = Poller(
+        exchanger.api,
+        schedule,
+        outbox,
+        vault,
+        config,
+        clock=SchedulingClock(wall),
+        rng=random.Random(7),
+    )
     exchange = add_exchange(exchanger, partner, exchange_success=1)
     stopping = asyncio.Event()
     task = asyncio.create_task(poller.run(stopping))

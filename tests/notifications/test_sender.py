@@ -68,9 +68,7 @@ def queue(db: Database, clock: Clock) -> Outbox:
 
 
 def make_sender(bot: Bot, queue: Outbox, clock: Clock, **options: Any) -> Sender:
-    return Sender(
-        bot, queue, render=render, private_gap=0.0, group_gap=0.0, clock=clock, **options
-    )
+    return Sender(bot, queue, render=render, private_gap=0.0, group_gap=0.0, clock=clock, **options)
 
 
 async def enqueue(queue: Outbox, link: Link, chat_id: int, *items: int, kind: str = "") -> int:
@@ -92,9 +90,14 @@ def payload(kind: str, item: int) -> dict[str, Any]:
     if kind == NotificationKind.PAYOUT_AVAILABLE.value:
         return {"account": "ex.example · key-…", "balance": "12.50", "min_payout": "10.00"}
     return {
-        "account": "ex.example · key-…", "exchange_id": item, "give": "0.01000000",
-        "give_cur": "BTC", "get": "650.5", "get_cur": "<USDT>", "reward": "1.5",
-    }  # fmt: skip
+        "account": "ex.example · key-…",
+        "exchange_id": item,
+        "give": "0.01000000",
+        "give_cur": "BTC",
+        "get": "650.5",
+        "get_cur": "<USDT>",
+        "reward": "1.5",
+    }
 
 
 def texts(fake: FakeBotApi, chat_id: int) -> list[str]:
@@ -357,13 +360,13 @@ async def test_key_works_again_is_sent_whatever_the_toggles(
     for kind in NotificationKind:
         await chats.set_notification(ANN, kind, False)
     await chats.set_language(ANN, "ru")
-    message = Message(f"{account.id}:{KEY_WORKS}:5", KEY_WORKS, ANN, account.id,
-                      {"account": "ex.example · key-…"})  # fmt: skip
+    message = Message(
+        f"{account.id}:{KEY_WORKS}:5", KEY_WORKS, ANN, account.id, {"account": "ex.example · key-…"}
+    )
     await queue.save([PollResult(account.id, 0.0, resume=True, messages=(message,))])
     await make_sender(bot, queue, clock).drain()
     assert texts(fake, ANN) == []  # not paused: the resume did not apply, nothing queued
-    await queue.save([PollResult(account.id, 0.0, pause=True, polled_at=1.0,
-                                 error="Api disabled")])  # fmt: skip
+    await queue.save([PollResult(account.id, 0.0, pause=True, polled_at=1.0, error="Api disabled")])
     await queue.save([PollResult(account.id, 0.0, resume=True, messages=(message,))])
     await make_sender(bot, queue, clock).drain()
     [text] = texts(fake, ANN)

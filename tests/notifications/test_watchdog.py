@@ -50,9 +50,11 @@ async def test_one_reminder_per_payout_past_its_threshold(
     now = [MADE + 47 * HOUR]
     woken: list[bool] = []
     watchdog = PayoutWatchdog(
-        PayoutWatchRepo(db), Thresholds.parse("48,https://slow.example=96"),
-        clock=lambda: now[0], on_enqueued=lambda: woken.append(True),
-    )  # fmt: skip
+        PayoutWatchRepo(db),
+        Thresholds.parse("48,https://slow.example=96"),
+        clock=lambda: now[0],
+        on_enqueued=lambda: woken.append(True),
+    )
     assert await watchdog.check() == 0 and not woken
     now[0] = MADE + 49 * HOUR
     assert await watchdog.check() == 1 and woken == [True]
@@ -62,8 +64,9 @@ async def test_one_reminder_per_payout_past_its_threshold(
     assert await watchdog.check() == 0
     due = await outbox.due(10)
     assert [(row.kind, row.payload["payout_id"]) for row in due] == [
-        (PAYOUT_OVERDUE, 2), (PAYOUT_OVERDUE, 1),
-    ]  # fmt: skip
+        (PAYOUT_OVERDUE, 2),
+        (PAYOUT_OVERDUE, 1),
+    ]
     text, _ = render(due[0].kind, due[0].account_id, due[0].payload, Translator("en"))
     assert "Payout #2 is still pending" in text and "ex.example · key-…" in text
     assert PAYOUT_OVERDUE in due[0].wanted
@@ -80,9 +83,13 @@ async def test_typical_time_to_pay_is_the_median_of_watched_payouts(
         await db.execute(
             "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
             " VALUES (?, 100, ?, 'payout_status', ?, ?)",
-            (f"{account.id}:payout_status:{payout_id}:1", account.id,
-             json.dumps({"payout_id": payout_id, "status": 1}), MADE + hours * HOUR),
-        )  # fmt: skip
+            (
+                f"{account.id}:payout_status:{payout_id}:1",
+                account.id,
+                json.dumps({"payout_id": payout_id, "status": 1}),
+                MADE + hours * HOUR,
+            ),
+        )
     await db.execute(  # seen pending: not a payment
         "INSERT INTO outbox (event_key, chat_id, account_id, kind, payload, created_at)"
         " VALUES ('x', 100, ?, 'payout_status', ?, ?)",

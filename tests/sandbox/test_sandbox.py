@@ -25,14 +25,33 @@ INFO_KEYS = {"balance", "min_payout", "items"}
 METHOD_KEYS = {"id", "title", "comission", "amount"}
 CLICK_KEYS = {"id", "time", "date", "browser", "ip", "referrer", "user_hash", "query_string"}
 EXCHANGE_KEYS = {
-    "id", "time", "date", "currency_code_give", "currency_code_get", "course_give",
-    "course_get", "amount_give", "amount_get", "exchange_success", "accrued",
-    "partner_reward", "user_hash", "statuses",
-}  # fmt: skip
+    "id",
+    "time",
+    "date",
+    "currency_code_give",
+    "currency_code_get",
+    "course_give",
+    "course_get",
+    "amount_give",
+    "amount_get",
+    "exchange_success",
+    "accrued",
+    "partner_reward",
+    "user_hash",
+    "statuses",
+}
 PAYOUT_KEYS = {
-    "id", "time", "date", "method_id", "account", "pay_amount", "pay_currency_code",
-    "original_amount", "original_currency_code", "status",
-}  # fmt: skip
+    "id",
+    "time",
+    "date",
+    "method_id",
+    "account",
+    "pay_amount",
+    "pay_currency_code",
+    "original_amount",
+    "original_currency_code",
+    "status",
+}
 
 
 def all_strings(items: list[dict[str, Any]], skip: str = "statuses") -> bool:

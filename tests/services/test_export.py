@@ -13,8 +13,9 @@ from bot.services.charts import zone
 from bot.services.export import CLICK_COLUMNS, files, split
 from bot.storage.accounts import Account
 
-ACCOUNT = Account(id=4, chat_id=1, site="https://a.example", key_hint="…1", paused=False,
-                  created_at=0)  # fmt: skip
+ACCOUNT = Account(
+    id=4, chat_id=1, site="https://a.example", key_hint="…1", paused=False, created_at=0
+)
 
 
 def _read(content: bytes) -> list[dict[str, str]]:
@@ -22,21 +23,53 @@ def _read(content: bytes) -> list[dict[str, str]]:
 
 
 def test_rows_and_formats() -> None:
-    data = PeriodData([AccountData(
-        ACCOUNT,
-        clicks=[Click(7, 1_764_417_600, referrer="=HYPERLINK(\"x\")", query_string="a=1,b=\"2\"",
-                      user_hash="h", browser="Ünï", ip="203.0.113.1")],
-        exchanges=[Exchange(9, 1_764_417_600, amount_give=Decimal("1E-8"),
-                            partner_reward=Decimal("1E+1"), completed=True)],
-        payouts=[Payout(3, 1_764_417_600, 1, "TXyzABCDEFGHIJ123", Decimal("12.50"), "USDT",
-                        Decimal("13.50"), "USD", PayoutStatus.CANCELED_BY_USER)],
-    )], failed=[])  # fmt: skip
+    data = PeriodData(
+        [
+            AccountData(
+                ACCOUNT,
+                clicks=[
+                    Click(
+                        7,
+                        1_764_417_600,
+                        referrer='=HYPERLINK("x")',
+                        query_string='a=1,b="2"',
+                        user_hash="h",
+                        browser="Ünï",
+                        ip="203.0.113.1",
+                    )
+                ],
+                exchanges=[
+                    Exchange(
+                        9,
+                        1_764_417_600,
+                        amount_give=Decimal("1E-8"),
+                        partner_reward=Decimal("1E+1"),
+                        completed=True,
+                    )
+                ],
+                payouts=[
+                    Payout(
+                        3,
+                        1_764_417_600,
+                        1,
+                        "TXyzABCDEFGHIJ123",
+                        Decimal("12.50"),
+                        "USDT",
+                        Decimal("13.50"),
+                        "USD",
+                        PayoutStatus.CANCELED_BY_USER,
+                    )
+                ],
+            )
+        ],
+        failed=[],
+    )
     made = {f.name: f for f in files(data, zone("Europe/Moscow"), "30d")}
     assert sorted(made) == ["clicks-30d.csv", "exchanges-30d.csv", "payouts-30d.csv"]
     assert not made["clicks-30d.csv"].content.startswith(b"\xef\xbb\xbf")  # no BOM
     (click,) = _read(made["clicks-30d.csv"].content)
     assert click["time"] == "2025-11-29T15:00:00+03:00" and click["browser"] == "Ünï"
-    assert click["referrer"] == "'=HYPERLINK(\"x\")" and click["query_string"] == 'a=1,b="2"'
+    assert click["referrer"] == '\'=HYPERLINK("x")' and click["query_string"] == 'a=1,b="2"'
     (exchange,) = _read(made["exchanges-30d.csv"].content)
     assert (exchange["amount_give"], exchange["partner_reward"]) == ("0.00000001", "10")
     assert (exchange["completed"], exchange["accrued"], exchange["account"]) == ("1", "0", "4")

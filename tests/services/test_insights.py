@@ -27,19 +27,25 @@ def _click(n: int, when: int, *, referrer: str = "", query: str = "", user: str 
 
 def _exchange(n: int, when: int, user: str, done: bool, reward: str, accrued: bool = False):
     return Exchange(
-        id=n, time=when, user_hash=user, completed=done, accrued=accrued,
+        id=n,
+        time=when,
+        user_hash=user,
+        completed=done,
+        accrued=accrued,
         partner_reward=Decimal(reward),
-    )  # fmt: skip
+    )
 
 
 def test_expected_counts_completed_unaccrued_rewards_of_a_cent_or_more() -> None:
-    found = expected([
-        _exchange(1, 0, "", True, "2.00"),
-        _exchange(2, 0, "", True, "3.25"),
-        _exchange(3, 0, "", True, "9.00", accrued=True),  # already accrued
-        _exchange(4, 0, "", False, "5.00"),  # not completed
-        _exchange(5, 0, "", True, "0.004"),  # below a cent: never credited
-    ])  # fmt: skip
+    found = expected(
+        [
+            _exchange(1, 0, "", True, "2.00"),
+            _exchange(2, 0, "", True, "3.25"),
+            _exchange(3, 0, "", True, "9.00", accrued=True),  # already accrued
+            _exchange(4, 0, "", False, "5.00"),  # not completed
+            _exchange(5, 0, "", True, "0.004"),  # below a cent: never credited
+        ]
+    )
     assert (found.amount, found.count) == (Decimal("5.25"), 2)
     assert expected([]).count == 0
 

@@ -17,12 +17,24 @@ SUBMITTED = 1_700_000_000.0
 
 def request(state: State = State.CHECKING, **changes: object) -> PayoutRequest:
     values: dict[str, object] = {
-        "id": 1, "token": "t" * 16, "chat_id": 1, "user_id": 1, "account_id": 1,
-        "site": "https://ex.example", "method_id": 2, "method_title": "USDT", "wallet": WALLET,
-        "amount": Decimal("9"), "commission": Decimal("1"), "state": state,
-        "expires_at": SUBMITTED + 300, "submitted_at": SUBMITTED, "outcome": None,
-        "detail": "", "payout_id": None,
-    }  # fmt: skip
+        "id": 1,
+        "token": "t" * 16,
+        "chat_id": 1,
+        "user_id": 1,
+        "account_id": 1,
+        "site": "https://ex.example",
+        "method_id": 2,
+        "method_title": "USDT",
+        "wallet": WALLET,
+        "amount": Decimal("9"),
+        "commission": Decimal("1"),
+        "state": state,
+        "expires_at": SUBMITTED + 300,
+        "submitted_at": SUBMITTED,
+        "outcome": None,
+        "detail": "",
+        "payout_id": None,
+    }
     values.update(changes)
     return PayoutRequest(**values)  # type: ignore[arg-type]
 
@@ -31,9 +43,16 @@ def payout(
     payout_id: int, time: int, method_id: int = 2, account: str = WALLET, amount: str = "9"
 ) -> Payout:
     return Payout(
-        payout_id, time, method_id, account, Decimal(amount), "USD", Decimal("10"), "USD",
+        payout_id,
+        time,
+        method_id,
+        account,
+        Decimal(amount),
+        "USD",
+        Decimal("10"),
+        "USD",
         PayoutStatus.PENDING,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(

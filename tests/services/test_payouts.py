@@ -112,9 +112,13 @@ async def make_world(
 
     async with httpx.AsyncClient(timeout=2, transport=transport) as http:
         service = PayoutService(
-            OldApiClient(http), accounts, PayoutRepo(db, vault), confirm_ttl=300,
-            timings=TIMINGS, clock=clock,
-        )  # fmt: skip
+            OldApiClient(http),
+            accounts,
+            PayoutRepo(db, vault),
+            confirm_ttl=300,
+            timings=TIMINGS,
+            clock=clock,
+        )
         service.checks.announce = announce
         yield World(service, sandbox, db, account, clock, announced)
 
@@ -171,8 +175,11 @@ async def test_happy_path_requests_once_and_remembers_the_wallet(world: World) -
     row = await world.db.fetch_one("SELECT * FROM payout_audit WHERE result = 'requested'")
     assert row is not None and row["at"] == pytest.approx(world.clock.now)
     assert (row["chat_id"], row["user_id"], row["account_id"], row["method_id"]) == (
-        CHAT, USER, world.account.id, 1,
-    )  # fmt: skip
+        CHAT,
+        USER,
+        world.account.id,
+        1,
+    )
     assert (row["wallet_masked"], row["payout_id"]) == ("TQn9…", outcome.payout_id)
     assert row["site"] == world.account.site
     stored = await world.db.fetch_one("SELECT wallet_enc FROM payout_requests")
@@ -271,9 +278,15 @@ async def test_a_request_lost_before_processing_is_checked_for_the_whole_schedul
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.NOT_CREATED
     assert await world.add_payout_calls() == 1
     assert await world.audit() == [
-        "submitting", "sent", "checking", "duplicate", "checked", "checked", "not_created",
+        "submitting",
+        "sent",
+        "checking",
         "duplicate",
-    ]  # fmt: skip
+        "checked",
+        "checked",
+        "not_created",
+        "duplicate",
+    ]
 
 
 async def test_still_unknown_is_checked_again_later_without_resending(world: World) -> None:

@@ -15,8 +15,13 @@ from bot.telegram.callbacks import SourcesPage
 
 def _account() -> Account:
     return Account(
-        id=3, chat_id=1, site="https://a.example", key_hint="…0001", paused=False, created_at=0,
-    )  # fmt: skip
+        id=3,
+        chat_id=1,
+        site="https://a.example",
+        key_hint="…0001",
+        paused=False,
+        created_at=0,
+    )
 
 
 def test_sources_are_paged_and_special_labels_translated() -> None:

@@ -108,10 +108,13 @@ async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -
     sent: dict[str, FakeMessage] = {}
     for _ in range(3):
         doc = await harness.fake.wait_for(
-            lambda m: m.media is not None and "document" in m.media
-            and m.media["document"]["file_name"] not in sent,
+            lambda m: (
+                m.media is not None
+                and "document" in m.media
+                and m.media["document"]["file_name"] not in sent
+            ),
             since=mark,
-        )  # fmt: skip
+        )
         sent[doc.media["document"]["file_name"]] = doc  # type: ignore[index]
     assert sorted(sent) == ["clicks-30d.csv", "exchanges-30d.csv", "payouts-30d.csv"]
     partner = harness.sandbox.state.partners[ALICE]
@@ -127,15 +130,30 @@ async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -
         return int(parsed.timestamp())
 
     exchanges = {
-        int(r["id"]): (shown(r["created_at"]), r["amount_give"], r["amount_get"],
-                       r["completed"], r["accrued"], r["partner_reward"], r["user_hash"])
+        int(r["id"]): (
+            shown(r["created_at"]),
+            r["amount_give"],
+            r["amount_get"],
+            r["completed"],
+            r["accrued"],
+            r["partner_reward"],
+            r["user_hash"],
+        )
         for r in _csv(sent["exchanges-30d.csv"])
-    }  # fmt: skip
+    }
     seeded = {
-        e.id: (e.time, format(e.amount_give, "f"), format(e.amount_get, "f"),
-               str(e.exchange_success), str(e.accrued), format(e.partner_reward, "f"), e.user_hash)
-        for e in partner.exchanges.values() if e.time >= start
-    }  # fmt: skip
+        e.id: (
+            e.time,
+            format(e.amount_give, "f"),
+            format(e.amount_get, "f"),
+            str(e.exchange_success),
+            str(e.accrued),
+            format(e.partner_reward, "f"),
+            e.user_hash,
+        )
+        for e in partner.exchanges.values()
+        if e.time >= start
+    }
     drop = {i for i, row in {**exchanges, **seeded}.items() if near_edge(row[0])}
     assert seeded and {i: r for i, r in exchanges.items() if i not in drop} == {
         i: r for i, r in seeded.items() if i not in drop
@@ -146,8 +164,9 @@ async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -
     }
     seeded_clicks = {
         c.id: (c.time, c.referrer, c.query_string, c.user_hash)
-        for c in partner.clicks if c.time >= start
-    }  # fmt: skip
+        for c in partner.clicks
+        if c.time >= start
+    }
     drop = {i for i, row in {**clicks, **seeded_clicks}.items() if near_edge(row[0])}
     assert any("пример.рф" in row[1] for row in seeded_clicks.values())  # UTF-8 on the way
     assert {i: r for i, r in clicks.items() if i not in drop} == {
@@ -160,8 +179,9 @@ async def test_export_csv_parsed_back_equals_the_seeded_rows(harness: Harness) -
     statuses = ["pending", "paid", "canceled", "canceled_by_user"]
     seeded_payouts = {
         p.id: (p.time, format(p.pay_amount, "f"), statuses[p.status])
-        for p in partner.payouts.values() if p.time >= start
-    }  # fmt: skip
+        for p in partner.payouts.values()
+        if p.time >= start
+    }
     drop = {i for i, row in {**payouts, **seeded_payouts}.items() if near_edge(row[0])}
     assert len(seeded_payouts) >= 4 and {i: r for i, r in payouts.items() if i not in drop} == {
         i: r for i, r in seeded_payouts.items() if i not in drop

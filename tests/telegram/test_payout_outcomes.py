@@ -148,9 +148,12 @@ async def test_an_ambiguous_answer_ends_as_requested_never_refused(
     await press(h, confirmation, CONFIRM)
     done = await edited(h, confirmation, "Payout #")
     assert f"Payout #{await newest_payout_id(h)} requested" in done.text
-    texts = [*next(
-        m for m in h.fake.bot_messages(h.chat.id) if m.message_id == confirmation.message_id
-    ).history, done.text]  # fmt: skip
+    texts = [
+        *next(
+            m for m in h.fake.bot_messages(h.chat.id) if m.message_id == confirmation.message_id
+        ).history,
+        done.text,
+    ]
     assert not [text for text in texts if "refused" in text]
     assert await add_payouts(h) == 1
 

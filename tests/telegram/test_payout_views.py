@@ -12,11 +12,24 @@ from bot.telegram import payout_views
 from bot.telegram.handlers.errors import explain
 
 REQUEST = PayoutRequest(
-    id=1, token="tok", chat_id=1, user_id=1, account_id=1, site="x", method_id=1,
-    method_title="USDT <TRC20> & co", wallet="TXyz0123456789", amount=Decimal("56.35"),
-    commission=Decimal("1.00"), state=State.DONE, expires_at=0.0, submitted_at=0.0,
-    outcome="requested", detail="", payout_id=7,
-)  # fmt: skip
+    id=1,
+    token="tok",
+    chat_id=1,
+    user_id=1,
+    account_id=1,
+    site="x",
+    method_id=1,
+    method_title="USDT <TRC20> & co",
+    wallet="TXyz0123456789",
+    amount=Decimal("56.35"),
+    commission=Decimal("1.00"),
+    state=State.DONE,
+    expires_at=0.0,
+    submitted_at=0.0,
+    outcome="requested",
+    detail="",
+    payout_id=7,
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

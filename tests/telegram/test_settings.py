@@ -14,8 +14,11 @@ async def test_toggle_edits_in_place_and_is_stored(harness: Harness) -> None:
     running = await harness.start_bot()
     menu = await harness.ask("/settings", "Notifications in this chat")
     assert menu.button_texts() == [
-        "✅ Reward accrued", "✅ Payout status", "✅ New referred exchange", "✅ Payout available",
-    ]  # fmt: skip
+        "✅ Reward accrued",
+        "✅ Payout status",
+        "✅ New referred exchange",
+        "✅ Payout available",
+    ]
     stale = menu.callback_data("New referred exchange")
     answer = await harness.fake.wait_for_answer(
         await harness.fake.press_button(harness.chat, harness.user, "New referred exchange")

@@ -89,9 +89,13 @@ async def link_key_message_handler(
 
 
 async def _link(
-    message: Message, user: User, key: str, t: Translator, accounts: AccountService,
+    message: Message,
+    user: User,
+    key: str,
+    t: Translator,
+    accounts: AccountService,
     secret: SecretMessage,
-) -> None:  # fmt: skip
+) -> None:
     """The key message is already deleted (SecretInputMiddleware); `secret` tells how it went."""
     result = await accounts.link(message.chat.id, user.id, key)
     await message.answer(f"{_outcome(t, result)}\n\n{secret.note(t)}")

@@ -51,9 +51,14 @@ class PayoutDialog(StatesGroup):
 
 @router.message(Command("payout"), flags=GUARDED)
 async def payout_handler(
-    message: Message, event_from_user: User, t: Translator, accounts: AccountService,
-    payouts: PayoutService, state: FSMContext, bot: Bot,
-) -> None:  # fmt: skip
+    message: Message,
+    event_from_user: User,
+    t: Translator,
+    accounts: AccountService,
+    payouts: PayoutService,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
     linked = await accounts.accounts(message.chat.id)
     if len(linked) == 1:
         offer = await payouts.options(message.chat.id, event_from_user.id, linked[0].id)
@@ -67,9 +72,15 @@ async def payout_handler(
 
 @router.callback_query(PayoutStart.filter(), flags=GUARDED)
 async def payout_start_handler(
-    query: CallbackQuery, callback_data: PayoutStart, event_chat: Chat, t: Translator,
-    payouts: PayoutService, state: FSMContext, bot: Bot, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: PayoutStart,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
+    state: FSMContext,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+) -> None:
     """The account picker's buttons and the "payout available" notification's button."""
     offer = await payouts.options(event_chat.id, query.from_user.id, callback_data.account_id)
     if offer.status in (Step.GONE, Step.NOT_OWNER):
@@ -81,9 +92,14 @@ async def payout_start_handler(
     PayoutFlow.filter(F.action == PayoutFlowAction.METHOD), PayoutDialog.choosing_method
 )
 async def method_handler(
-    query: CallbackQuery, callback_data: PayoutFlow, event_chat: Chat, t: Translator,
-    payouts: PayoutService, state: FSMContext, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: PayoutFlow,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
+) -> None:
     data = await state.get_data()
     title = data.get("titles", {}).get(str(callback_data.method_id))
     if data.get("account_id") != callback_data.account_id or title is None:
@@ -100,9 +116,12 @@ async def method_handler(
 
 @router.message(PayoutDialog.waiting_wallet, F.text, ~F.text.startswith("/"), flags=GUARDED)
 async def wallet_handler(
-    message: Message, event_from_user: User, t: Translator, payouts: PayoutService,
+    message: Message,
+    event_from_user: User,
+    t: Translator,
+    payouts: PayoutService,
     state: FSMContext,
-) -> None:  # fmt: skip
+) -> None:
     data = await state.get_data()
     ids = (data["account_id"], data["method_id"])
     offer = await payouts.prepare(message.chat.id, event_from_user.id, *ids, message.text or "")
@@ -122,9 +141,14 @@ async def wallet_handler(
     flags=GUARDED,
 )
 async def last_wallet_handler(
-    query: CallbackQuery, callback_data: PayoutFlow, event_chat: Chat, t: Translator,
-    payouts: PayoutService, state: FSMContext, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: PayoutFlow,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
+) -> None:
     data, ids = await state.get_data(), _ids(callback_data)
     own = (data.get("account_id"), data.get("method_id")) == ids
     wallet = await payouts.last_wallet(event_chat.id, *ids) if own else None
@@ -142,9 +166,12 @@ async def last_wallet_handler(
     PayoutFlow.filter(F.action == PayoutFlowAction.CANCEL), StateFilter(PayoutDialog)
 )
 async def flow_cancel_handler(
-    query: CallbackQuery, event_chat: Chat, t: Translator, payouts: PayoutService,
+    query: CallbackQuery,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
     state: FSMContext,
-) -> None:  # fmt: skip
+) -> None:
     await _abandon(state, payouts, event_chat.id, query.from_user.id)
     await show(query, t("payreq.cancelled"))
 
@@ -159,19 +186,31 @@ async def flow_stale_handler(
 
 @router.callback_query(PayoutConfirm.filter(F.action == PayoutConfirmAction.CANCEL))
 async def confirmation_cancel_handler(
-    query: CallbackQuery, callback_data: PayoutConfirm, event_chat: Chat, t: Translator,
-    payouts: PayoutService, state: FSMContext, bot: Bot, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: PayoutConfirm,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
+    state: FSMContext,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+) -> None:
     outcome = await payouts.cancel(callback_data.token, event_chat.id, query.from_user.id)
     await _report(query, event_chat, callback_answer, t, outcome, state, payouts, bot)
 
 
 @router.callback_query(PayoutConfirm.filter(), flags=GUARDED)
 async def confirm_handler(
-    query: CallbackQuery, callback_data: PayoutConfirm, event_chat: Chat, t: Translator,
-    payouts: PayoutService, state: FSMContext, reports: ReportService, bot: Bot,
+    query: CallbackQuery,
+    callback_data: PayoutConfirm,
+    event_chat: Chat,
+    t: Translator,
+    payouts: PayoutService,
+    state: FSMContext,
+    reports: ReportService,
+    bot: Bot,
     callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+) -> None:
     """✅ Confirm (and "check again" buttons of older versions, which never re-send)."""
 
     async def sending() -> None:  # the claim is won: stop the spinner, take the buttons away
@@ -181,9 +220,13 @@ async def confirm_handler(
 
     message_id = query.message.message_id if query.message else None
     outcome = await payouts.confirm(
-        callback_data.token, event_chat.id, query.from_user.id, on_claimed=sending,
-        message_id=message_id, language=t.language,
-    )  # fmt: skip
+        callback_data.token,
+        event_chat.id,
+        query.from_user.id,
+        on_claimed=sending,
+        message_id=message_id,
+        language=t.language,
+    )
     if outcome.request is not None:  # the balance may have changed: /balance reads it again
         reports.forget(outcome.request.account_id)
     await _report(query, event_chat, callback_answer, t, outcome, state, payouts, bot)
@@ -191,9 +234,12 @@ async def confirm_handler(
 
 @router.message(Command("cancel"), StateFilter(PayoutDialog))
 async def cancel_handler(
-    message: Message, event_from_user: User, t: Translator, payouts: PayoutService,
+    message: Message,
+    event_from_user: User,
+    t: Translator,
+    payouts: PayoutService,
     state: FSMContext,
-) -> None:  # fmt: skip
+) -> None:
     """/cancel inside the payout dialog also cancels its pending confirmation."""
     await _abandon(state, payouts, message.chat.id, event_from_user.id)
     await message.answer(t("cancel.done"))
@@ -227,9 +273,15 @@ async def _abandon(state: FSMContext, payouts: PayoutService, chat_id: int, user
 
 
 async def _report(
-    query: CallbackQuery, chat: Chat, answer: CallbackAnswer, t: Translator, outcome: Outcome,
-    state: FSMContext, payouts: PayoutService, bot: Bot,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    chat: Chat,
+    answer: CallbackAnswer,
+    t: Translator,
+    outcome: Outcome,
+    state: FSMContext,
+    payouts: PayoutService,
+    bot: Bot,
+) -> None:
     if outcome.error is not None:  # the re-check failed: nothing changed, may press again
         return _alert(answer, explain(t.plain, outcome.error)[:200])
     alert = payout_views.alert(t, outcome)

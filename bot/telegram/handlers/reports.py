@@ -104,9 +104,13 @@ def _remembered(linked: list[Account], view: View, choice: int | None) -> Accoun
 
 
 async def _render(
-    t: Translator, reports: ReportService, chat_id: int, linked: list[Account],
-    chosen: Account | None, data: Page,
-) -> views.Rendered:  # fmt: skip
+    t: Translator,
+    reports: ReportService,
+    chat_id: int,
+    linked: list[Account],
+    chosen: Account | None,
+    data: Page,
+) -> views.Rendered:
     """`render`, plus 🔁 under a list when there are other accounts to choose."""
     text, markup = await render(t, reports, chat_id, linked, chosen, data)
     if data.view is not View.BALANCE and len(linked) > 1:
@@ -230,9 +234,13 @@ async def _show_page(
 
 @router.callback_query(PickAgain.filter())
 async def pick_again_handler(
-    query: CallbackQuery, callback_data: PickAgain, event_chat: Chat, t: Translator,
-    accounts: AccountService, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: PickAgain,
+    event_chat: Chat,
+    t: Translator,
+    accounts: AccountService,
+    callback_answer: CallbackAnswer,
+) -> None:
     linked = await accounts.accounts(event_chat.id)
     view = callback_data.view
     if len(linked) < 2:

@@ -46,9 +46,13 @@ async def settings_handler(message: Message, t: Translator, chat_row: Chat | Non
 
 @router.callback_query(NotifyToggle.filter(), flags=CHAT_ADMIN)
 async def toggle_handler(
-    query: CallbackQuery, callback_data: NotifyToggle, event_chat: TgChat | None, t: Translator,
-    chats: ChatRepo, callback_answer: CallbackAnswer,
-) -> None:  # fmt: skip
+    query: CallbackQuery,
+    callback_data: NotifyToggle,
+    event_chat: TgChat | None,
+    t: Translator,
+    chats: ChatRepo,
+    callback_answer: CallbackAnswer,
+) -> None:
     if event_chat is None:  # too old: Telegram no longer says which chat it was
         callback_answer.text, callback_answer.show_alert = t("fallback.stale_button"), True
         return

@@ -31,9 +31,12 @@ async def unlink_handler(message: Message, t: Translator, accounts: AccountServi
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.PICK), flags=CHAT_ADMIN)
 async def unlink_pick_handler(
-    query: CallbackQuery, callback_data: Unlink, event_chat: Chat, t: Translator,
+    query: CallbackQuery,
+    callback_data: Unlink,
+    event_chat: Chat,
+    t: Translator,
     accounts: AccountService,
-) -> None:  # fmt: skip
+) -> None:
     account = await accounts.account(event_chat.id, callback_data.account_id)
     text = t("unlink.confirm", account=keyboards.account_label(account))
     await show(query, text, keyboards.unlink_confirm(account.id, t))
@@ -41,9 +44,12 @@ async def unlink_pick_handler(
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM), flags=CHAT_ADMIN)
 async def unlink_confirm_handler(
-    query: CallbackQuery, callback_data: Unlink, event_chat: Chat, t: Translator,
+    query: CallbackQuery,
+    callback_data: Unlink,
+    event_chat: Chat,
+    t: Translator,
     accounts: AccountService,
-) -> None:  # fmt: skip
+) -> None:
     removed = await accounts.unlink(event_chat.id, callback_data.account_id)
     await show(query, t("unlink.done" if removed else "accounts.gone"))
 

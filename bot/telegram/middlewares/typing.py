@@ -1,4 +1,4 @@
-""""typing…" in the chat while a handler waits for the exchanger: aiogram's ChatActionSender.
+""" "typing…" in the chat while a handler waits for the exchanger: aiogram's ChatActionSender.
 
 Handlers flagged `EXCHANGER` (reports, /link, the /payout steps, ✅ Confirm) may wait seconds
 for a site. After `initial_sleep` seconds the chat shows "typing…", renewed every 5 seconds
