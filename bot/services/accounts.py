@@ -23,6 +23,12 @@ _KEY_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_.=+/")
 MAX_KEY_LENGTH = 256
 
 
+class UnlinkResult(Enum):
+    UNLINKED = auto()
+    GONE = auto()  # not (or no longer) linked in this chat
+    PAYOUT_IN_FLIGHT = auto()  # a payout request is being sent or checked: kept until it ends
+
+
 class LinkStatus(Enum):
     LINKED = auto()
     ALREADY_LINKED = auto()
@@ -108,14 +114,16 @@ class AccountService:
         """The account; AccountGone unless it is linked in this chat (ids can be forged)."""
         return await owned(self._repo, chat_id, account_id)
 
-    async def unlink(self, chat_id: int, account_id: int) -> bool:
-        """Whether it went; False when it is not (or no longer) linked in this chat. The
-        DELETE itself is conditional on the chat: unlinked in between, nothing happens."""
+    async def unlink(self, chat_id: int, account_id: int) -> UnlinkResult:
+        """The DELETE itself is conditional on the chat and on no payout request in flight:
+        whatever changed in between, it never removes the truth of a payout being checked."""
         try:
             await owned(self._repo, chat_id, account_id)
         except AccountGone:
-            return False
-        deleted = await self._repo.delete(chat_id, account_id)
-        if deleted:
+            return UnlinkResult.GONE
+        if await self._repo.delete(chat_id, account_id):
             self._cache.forget(account_id)
-        return deleted
+            return UnlinkResult.UNLINKED
+        if await self._repo.payout_in_flight(account_id):
+            return UnlinkResult.PAYOUT_IN_FLIGHT
+        return UnlinkResult.GONE

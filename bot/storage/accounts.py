@@ -100,11 +100,25 @@ class AccountRepo:
         return [_account(row) for row in rows]
 
     async def delete(self, chat_id: int, account_id: int) -> bool:
-        """Only the owning chat can delete; returns whether a row went."""
+        """Only the owning chat can delete, and never while a payout request of the account is
+        being sent or checked (deleting would cascade to the request and lose its truth and its
+        one-in-flight guard); returns whether a row went."""
         changed = await self._db.execute(
-            "DELETE FROM accounts WHERE id = ? AND chat_id = ?", (account_id, chat_id)
+            "DELETE FROM accounts WHERE id = ? AND chat_id = ? AND NOT EXISTS ("
+            "SELECT 1 FROM payout_requests r WHERE r.account_id = accounts.id"
+            " AND r.state IN ('submitting', 'checking'))",
+            (account_id, chat_id),
         )
         return changed > 0
+
+    async def payout_in_flight(self, account_id: int) -> bool:
+        """A payout request of this account is being sent or checked."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM payout_requests WHERE account_id = ?"
+            " AND state IN ('submitting', 'checking')",
+            (account_id,),
+        )
+        return row is not None
 
     async def credentials(self, account_id: int) -> Credentials | None:
         row = await self._db.fetch_one(

@@ -95,9 +95,10 @@ class ChatRepo:
         )
 
     async def migrate(self, old: int, new: int) -> int:
-        """A group became a supergroup (`old` → `new` id): its settings, language, accounts and
-        pending notifications move to the new id at once, merged with anything already there,
-        in one transaction. Safe to run twice (Telegram sends a service message to each chat).
+        """A group became a supergroup (`old` → `new` id): its settings, language, accounts,
+        payout requests and pending notifications move to the new id at once, merged with
+        anything already there, in one transaction. Safe to run twice (Telegram sends a service
+        message to each chat).
         Returns the number of accounts moved."""
         if old == new:
             return 0
@@ -111,5 +112,17 @@ class ChatRepo:
                 f"UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND {_PENDING_OUTBOX}",
                 (new, old),
             )
+            # A payout being checked reports its result to the chat it was asked from.
+            await conn.execute(
+                "UPDATE payout_requests SET chat_id = ? WHERE chat_id = ?", (new, old)
+            )
+            # The insight settings (sources, time zone, digest, quiet hours): the new id's own
+            # row wins, like the language.
+            await conn.execute(
+                "UPDATE chat_insight_settings SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM chat_insight_settings s WHERE s.chat_id = ?)",
+                (new, old, new),
+            )
+            await conn.execute("DELETE FROM chat_insight_settings WHERE chat_id = ?", (old,))
             await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
         return moved

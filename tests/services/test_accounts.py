@@ -10,9 +10,10 @@ import pytest
 
 from bot.exchanger import OldApiClient
 from bot.services.access import AccountGone
-from bot.services.accounts import AccountService, LinkStatus
+from bot.services.accounts import AccountService, LinkStatus, UnlinkResult
 from bot.storage.accounts import AccountRepo
 from bot.storage.chats import ChatRepo
+from bot.storage.db import Database
 
 INFO = {"balance": "12.50", "min_payout": "10", "items": []}
 KEY = "good-key-0001"
@@ -75,9 +76,9 @@ async def test_another_chats_account_cannot_be_read_or_unlinked(
     for chat, account_id in ((2, linked.id), (1, linked.id + 100)):
         with pytest.raises(AccountGone):
             await accounts.account(chat, account_id)
-        assert not await accounts.unlink(chat, account_id)
+        assert await accounts.unlink(chat, account_id) is UnlinkResult.GONE
     assert (await accounts.account(1, linked.id)).id == linked.id
-    assert await accounts.unlink(1, linked.id)
+    assert await accounts.unlink(1, linked.id) is UnlinkResult.UNLINKED
     with pytest.raises(AccountGone):
         await accounts.account(1, linked.id)
 
@@ -109,3 +110,22 @@ async def test_malformed_keys_never_reach_the_exchanger(
 ) -> None:
     accounts = service(account_repo, {"a.example": AssertionError("must not be called")})
     assert (await accounts.link(1, 7, text)).status is LinkStatus.INVALID_FORMAT
+
+
+@pytest.mark.parametrize("state", ["submitting", "checking"])
+async def test_an_account_is_kept_while_its_payout_request_is_in_flight(
+    db: Database, account_repo: AccountRepo, state: str
+) -> None:
+    """Unlinking would cascade to the request: its checks and its one-in-flight guard would go."""
+    accounts = service(account_repo, {"a.example": INFO})
+    linked = (await accounts.link(1, 7, KEY)).account
+    assert linked is not None
+    await db.execute(
+        "INSERT INTO payout_requests (token, chat_id, user_id, account_id, state, created_at,"
+        " expires_at) VALUES ('t1', 1, 7, ?, ?, 0, 0)",
+        (linked.id, state),
+    )
+    assert await accounts.unlink(1, linked.id) is UnlinkResult.PAYOUT_IN_FLIGHT
+    assert (await accounts.account(1, linked.id)).id == linked.id
+    await db.execute("UPDATE payout_requests SET state = 'done' WHERE token = 't1'")
+    assert await accounts.unlink(1, linked.id) is UnlinkResult.UNLINKED

@@ -74,3 +74,38 @@ async def test_a_language_chosen_in_the_supergroup_wins(chats: ChatRepo) -> None
     await chats.migrate(OLD, NEW)
     merged = await chats.get(NEW)
     assert merged is not None and merged.language == "en"
+
+
+async def test_payout_requests_and_insight_settings_move_too(
+    db: Database, chats: ChatRepo, account_repo: AccountRepo
+) -> None:
+    """A payout being checked tells its result to the supergroup; /settings insights follow."""
+    await chats.ensure(OLD, "group")
+    account = await account_repo.add(OLD, Credentials("https://a.example", "key-1"), linked_by=7)
+    await db.execute(
+        "INSERT INTO payout_requests (token, chat_id, user_id, account_id, state, created_at,"
+        " expires_at) VALUES ('t1', ?, 7, ?, 'checking', 0, 0)",
+        (OLD, account.id),
+    )
+    await db.execute(
+        "INSERT INTO chat_insight_settings (chat_id, timezone, digest, digest_hour)"
+        " VALUES (?, 'Europe/Moscow', 'daily', 9)",
+        (OLD,),
+    )
+    await chats.migrate(OLD, NEW)
+    request = await db.fetch_one("SELECT chat_id FROM payout_requests WHERE token = 't1'")
+    assert request is not None and request["chat_id"] == NEW
+    rows = await db.fetch_all("SELECT chat_id, timezone FROM chat_insight_settings")
+    assert [(r["chat_id"], r["timezone"]) for r in rows] == [(NEW, "Europe/Moscow")]
+
+
+async def test_the_supergroups_own_insight_settings_win(db: Database, chats: ChatRepo) -> None:
+    await chats.ensure(OLD, "group")
+    await chats.ensure(NEW, "supergroup")
+    for chat_id, zone in ((OLD, "Europe/Moscow"), (NEW, "Asia/Tokyo")):
+        await db.execute(
+            "INSERT INTO chat_insight_settings (chat_id, timezone) VALUES (?, ?)", (chat_id, zone)
+        )
+    await chats.migrate(OLD, NEW)
+    rows = await db.fetch_all("SELECT chat_id, timezone FROM chat_insight_settings")
+    assert [(r["chat_id"], r["timezone"]) for r in rows] == [(NEW, "Asia/Tokyo")]

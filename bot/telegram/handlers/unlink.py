@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Chat, Message
 
 from bot.i18n import Translator
-from bot.services.accounts import AccountService
+from bot.services.accounts import AccountService, UnlinkResult
 from bot.telegram import keyboards
 from bot.telegram.callbacks import Unlink, UnlinkAction
 from bot.telegram.middlewares.chat_admin import CHAT_ADMIN
@@ -42,6 +42,13 @@ async def unlink_pick_handler(
     await show(query, text, keyboards.unlink_confirm(account.id, t))
 
 
+_UNLINK_TEXTS = {
+    UnlinkResult.UNLINKED: "unlink.done",
+    UnlinkResult.GONE: "accounts.gone",
+    UnlinkResult.PAYOUT_IN_FLIGHT: "unlink.payout_in_flight",
+}
+
+
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.CONFIRM), flags=CHAT_ADMIN)
 async def unlink_confirm_handler(
     query: CallbackQuery,
@@ -50,8 +57,8 @@ async def unlink_confirm_handler(
     t: Translator,
     accounts: AccountService,
 ) -> None:
-    removed = await accounts.unlink(event_chat.id, callback_data.account_id)
-    await show(query, t("unlink.done" if removed else "accounts.gone"))
+    result = await accounts.unlink(event_chat.id, callback_data.account_id)
+    await show(query, t(_UNLINK_TEXTS[result]))
 
 
 @router.callback_query(Unlink.filter(F.action == UnlinkAction.CANCEL), flags=CHAT_ADMIN)

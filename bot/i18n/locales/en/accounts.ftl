@@ -32,4 +32,6 @@ unlink-confirm_button = 🗑 Unlink
 
 unlink-done = The account is unlinked.
 
+unlink-payout_in_flight = ⏳ A payout request of this account is still being sent or checked on the site, so I keep the account until I know the result (I will write here). Unlink it after that.
+
 unlink-cancelled = Nothing was changed.
