@@ -79,6 +79,13 @@ async def test_a_big_account_is_polled_and_a_new_accrual_notified(
     assert db_value(db, "SELECT COUNT(*) FROM exchange_state") == 15_000
     assert db_value(db, "SELECT last_error FROM accounts") is None
 
+    # The command reads a recent window, not the whole history: its first page answers.
+    chat = bot_api.private_chat(bot_api.user(3001, "Ann"))
+    mark = bot_api.revision
+    await bot_api.send_text(chat, bot_api.user(3001), "/exchanges")
+    page = await bot_api.wait_for_text(3001, "Referred exchanges", since=mark, timeout=30)
+    assert "#" in page.text and page.reply_markup is not None  # items, and paging buttons
+
     fresh = await sandbox.control("POST", f"partners/{key}/exchanges", EXCHANGE)
     created = await bot_api.wait_for_text(3001, f"Exchange #{fresh['id']}", timeout=30)
     assert "New referred" in created.text  # the new one, not any of the 15,000 old ones
