@@ -1,7 +1,7 @@
 """`python -m bot.rotate_keys`: re-encrypt every stored secret with the primary encryption key.
 
     python -m bot.rotate_keys --new-key                 # print a fresh key (NEW)
-    # stop the bot, then, with the same DATABASE_PATH as the bot:
+    # stop the bot, then, with the same DATABASE_PATH (or DATABASE_URL) as the bot:
     ENCRYPTION_KEY="NEW,OLD" python -m bot.rotate_keys  # or "NEW,OLD" in <data dir>/encryption.key
     # keep only NEW in ENCRYPTION_KEY (or the key file), start the bot
 
@@ -9,7 +9,7 @@ Every Fernet token (accounts.api_key_enc, payout_requests.wallet_enc, last_walle
 is decrypted with any configured key and encrypted again with the first one, and each account's
 key fingerprint (an HMAC keyed by the primary key) is recomputed, all in one transaction: a
 secret that no configured key can decrypt aborts the whole run and nothing changes. Afterwards
-VACUUM and a WAL checkpoint remove the old tokens' pages from the database files.
+VACUUM and a WAL checkpoint remove the old tokens' pages from a SQLite file.
 
 It prints counts and one-line errors, never a secret (`--new-key` prints only the new key).
 Exit codes: 0 done, 1 rotation failed (nothing changed), 2 bad configuration.
@@ -18,6 +18,7 @@ Exit codes: 0 done, 1 rotation failed (nothing changed), 2 bad configuration.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -29,8 +30,8 @@ from pydantic_settings import BaseSettings
 
 from bot.config import Settings, describe_error
 from bot.storage.crypto import KEY_FILE_NAME, KeyVault, new_key, parse_keys
-from bot.storage.db import parse_url
-from bot.storage.rotation import RotationError, rotate_database
+from bot.storage.db import IntegrityError, parse_url
+from bot.storage.rotation import RotationError, rotate_database, rotate_postgresql
 
 
 class KeySettings(BaseSettings):
@@ -63,16 +64,19 @@ def load_keys(settings: KeySettings) -> KeySource:
 
 def rotate(settings: KeySettings) -> str:
     """Runs the rotation; returns the report for the operator."""
+    postgresql: str | None = None
     if settings.database_url is not None:
         engine, location = parse_url(settings.database_url.get_secret_value())
-        if engine != "sqlite":
-            raise RotationError(
-                "key rotation works on a SQLite database only for now; with PostgreSQL keep "
-                "ENCRYPTION_KEY=NEW,OLD (the old key still decrypts)"
-            )
-        settings.database_path = Path(location)
+        if engine == "postgresql":
+            postgresql = location
+        else:
+            settings.database_path = Path(location)
     source = load_keys(settings)
-    counts = rotate_database(settings.database_path, KeyVault(source.keys))
+    vault = KeyVault(source.keys)
+    if postgresql is not None:
+        counts = asyncio.run(rotate_postgresql(postgresql, vault))
+    else:
+        counts = rotate_database(settings.database_path, vault)
     done = ", ".join(f"{count} {label}" for label, count in counts.items())
     lines = [f"Re-encrypted with the first key of {source.where}: {done}."]
     if len(source.keys) > 1:
@@ -107,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RotationError as exc:
         print(f"Rotation failed: {exc}", file=sys.stderr)
         return 1
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, IntegrityError) as exc:
         # Before COMMIT everything was rolled back; a finished rotation can be run again.
         print(f"Rotation failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
