@@ -28,6 +28,7 @@ from bot.storage.chats import ChatRepo
 from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.payouts import Claim, PayoutRepo, PayoutRequest, State
+from tests.postgres import new_database
 from tests.sandbox.harness import Sandbox
 
 CHAT, USER, OTHER = 5001, 5001, 6002
@@ -79,6 +80,18 @@ class World:
     async def audit(self) -> list[str]:
         rows = await self.db.fetch_all("SELECT result FROM payout_audit ORDER BY id")
         return [row["result"] for row in rows]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The payout guarantees on both engines: the claim, one request in flight per key, the
+    checks and the audit (the restart test below stays on a SQLite file it reopens)."""
+    if request.param == "sqlite":
+        database = await Database.open(tmp_path / "bot.sqlite3")
+    else:
+        database = await Database.open(await new_database(request.getfixturevalue("pg_server")))
+    yield database
+    await database.close()
 
 
 @pytest.fixture
@@ -305,15 +318,18 @@ async def test_still_unknown_is_checked_again_later_without_resending(world: Wor
     assert await world.add_payout_calls() == 1
 
 
-async def test_an_account_unlinked_while_checking_ends_as_stale(
+async def test_an_account_is_not_deleted_while_its_request_is_checked(
     world: World, db: Database, vault: KeyVault
 ) -> None:
+    """Deleting it would cascade to the request: its checks and the key's one-in-flight guard
+    would go with it. The account stays until the request has its result."""
     request = await world.confirmation()
     await world.fault(mode="drop", after_processing=True, count=1)
     await world.sandbox.control("POST", "faults", {"mode": "drop", "methods": ["get_payouts"]})
     assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CHECKING
-    assert await AccountRepo(db, vault).delete(CHAT, world.account.id)
-    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.STALE
+    assert not await AccountRepo(db, vault).delete(CHAT, world.account.id)
+    assert (await world.service.confirm(request.token, CHAT, USER)).result is Result.CHECKING
+    assert await world.state(request) is State.CHECKING
     assert await world.add_payout_calls() == 1
 
 
