@@ -2,7 +2,7 @@
 
 Settings → logging → database → exchanger client → services → aiogram Dispatcher (routers,
 middlewares, dependencies) → notification engine → wait for the Bot API (getMe, retried with
-backoff) → long polling until SIGINT/SIGTERM → everything closed.
+backoff) → long polling (or the webhook, with WEBHOOK_URL) until SIGINT/SIGTERM → everything closed.
 
 Start-up never ends in a traceback for an expected condition: a bad setting, a rejected token or
 an unusable ENCRYPTION_KEY / DATABASE_PATH is one line and exit code 2; Telegram unreachable is
@@ -60,6 +60,7 @@ from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 from bot.telegram.middlewares.typing import TypingMiddleware
 from bot.telegram.notification_texts import render as render_notification
 from bot.telegram.payout_delivery import announcer
+from bot.telegram.webhook import serve_webhook
 
 log = logging.getLogger("bot")
 # Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
@@ -211,6 +212,9 @@ async def run(settings: Settings) -> None:
             await engine.stop()
             return
         # -- end of start-up --
+        if settings.webhook_url:  # issue 15: several processes behind a load balancer
+            await serve_webhook(dp, bot, settings, stop)
+            return
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),
