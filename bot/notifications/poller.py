@@ -170,10 +170,14 @@ class Poller:
             return
         now = self._clock()
         limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
-        due = await self._schedule.due(now, limit)
+        lease = now + self._config.interval  # PostgreSQL: claimed with this lease (issue 15)
+        due = await self._schedule.claim(now, lease, limit)
         if len(due) < limit and now - self._rechecked_at >= TICK:  # paused keys to try again
             self._rechecked_at = now
-            due += await self._schedule.rechecks(now, limit - len(due))
+            due += await self._schedule.claim_rechecks(now, lease, limit - len(due))
+        for account in due:  # another process polled it last: what we saw may be stale
+            if account.moved:
+                self._seen.pop(account.id, None)
         times, start = self._plan(due, now)
         await self._schedule.reschedule(times)
         self._busy.update(account.id for account in start)
