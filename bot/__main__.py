@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from bot.config import Settings, describe_error
 from bot.exchanger import OldApiClient, make_http_client, make_read_session
 from bot.logging_setup import Redactor, setup_logging
+from bot.monitoring import Monitoring
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
@@ -45,6 +46,7 @@ from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
+from bot.storage.stats import StatsRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
 from bot.telegram.fsm_storage import DatabaseStorage
@@ -198,12 +200,16 @@ async def run(settings: Settings) -> None:
     http = make_http_client(read_timeout=settings.http_timeout)  # add_payout: never re-sent
     reads = make_read_session(read_timeout=settings.http_timeout)  # polling, reports
     bot = make_bot(settings)
+    monitoring: Monitoring | None = None
     try:
         api = OldApiClient(http, reads=reads)
         engine = NotificationEngine(settings, db, vault, api, bot, render_notification)
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
+        if settings.metrics_port:  # issue 15: /healthz and /metrics of this process
+            monitoring = Monitoring(engine, StatsRepo(db), settings.poll_interval)
+            await monitoring.start(settings.metrics_host, settings.metrics_port)
         # -- start-up: the exchanger side runs while the Bot API is waited for (issue 17) --
         await engine.start()  # idempotent: the startup hook above is then a no-op
         stop = asyncio.Event()
@@ -224,6 +230,8 @@ async def run(settings: Settings) -> None:
         await engine.stop()
         raise StartupError(TOKEN_REJECTED) from None
     finally:
+        if monitoring is not None:
+            await monitoring.stop()
         await bot.session.close()
         await http.aclose()
         await reads.close()

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # /healthz and /metrics of this process (issue 15) on METRICS_HOST:METRICS_PORT; 0: off.
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("bot_token")
     @classmethod

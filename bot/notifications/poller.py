@@ -38,6 +38,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,6 +134,10 @@ class Poller:
         self._unsaved: dict[int, _Seen] = {}  # polled, waiting for their results' commit
         self._backlog: list[DueAccount] = []  # claimed (leased), waiting for a free slot
         self._rechecked_at = float("-inf")
+        # For /metrics and /healthz (issue 15): polls and failed polls per site, last round.
+        self.polls: Counter[str] = Counter()
+        self.poll_errors: Counter[str] = Counter()
+        self.last_round_at: float | None = None
 
     async def run(self, stopping: asyncio.Event) -> None:
         # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
@@ -169,6 +174,7 @@ class Poller:
             await asyncio.wait(self._tasks, timeout=TICK, return_when=asyncio.FIRST_COMPLETED)
             return
         now = self._clock()
+        self.last_round_at = now
         limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
         lease = now + self._config.interval  # PostgreSQL: claimed with this lease (issue 15)
         due = await self._schedule.claim(now, lease, limit)
@@ -236,7 +242,7 @@ class Poller:
     async def _poll_and_queue(self, account: DueAccount) -> None:
         queued = False
         try:
-            await self._results.put(await self.poll(account))
+            await self._results.put(self._count(account, await self.poll(account)))
             queued = True
         finally:
             if not queued:
@@ -277,6 +283,12 @@ class Poller:
             return self._failed(account, type(exc).__name__)
         health.succeeded()
         health.key_accepted(account.id)
+        return result
+
+    def _count(self, account: DueAccount, result: PollResult) -> PollResult:
+        self.polls[account.site] += 1
+        if result.error is not None:
+            self.poll_errors[account.site] += 1
         return result
 
     async def _recheck(self, account: DueAccount) -> PollResult:

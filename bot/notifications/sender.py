@@ -62,12 +62,16 @@ log = logging.getLogger(__name__)
 class SenderRole(Protocol):
     """Whether this process is the one that sends (storage/leadership.py on PostgreSQL)."""
 
+    is_leader: bool
+
     async def held(self) -> bool: ...
 
     async def release(self) -> None: ...
 
 
 class _AlwaysSender:
+    is_leader = True
+
     async def held(self) -> bool:
         return True
 
@@ -149,6 +153,13 @@ class Sender:
         self._quiet = quiet  # quiet hours per chat (issue 16); None: none
         # One sender among all processes (issue 15): Telegram's 30/s is per token.
         self._role: SenderRole = role or _AlwaysSender()
+        self.sent = 0  # for /metrics (issue 15): messages Telegram accepted, 429s met
+        self.flood_429 = 0
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process is the one that sends now."""
+        return self._role.is_leader
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -259,6 +270,7 @@ class Sender:
         try:
             await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
+            self.flood_429 += 1
             self._flood_control(row.chat_id, float(exc.retry_after))
             return Delivery(Outcome.RETRY, "flood control", delay=float(exc.retry_after))
         except TelegramMigrateToChat as exc:
@@ -274,6 +286,7 @@ class Sender:
         except Exception as exc:  # aiohttp/OS errors that escaped aiogram's wrapping
             return self._transient(row, type(exc).__name__)
         self._network_failures = 0
+        self.sent += 1
         return Delivery(Outcome.SENT)
 
     def _flood_control(self, chat_id: int, retry_after: float) -> None:

@@ -25,8 +25,13 @@ def webhook_settings(port: int) -> dict[str, str]:
 async def test_updates_arrive_by_webhook_and_a_request_without_the_secret_is_refused(
     bot_api: FakeBotApi, make_bot: MakeBot
 ) -> None:
-    port = free_port()
-    bot = make_bot(throttle_seconds="0", **webhook_settings(port))
+    port, metrics = free_port(), free_port()
+    bot = make_bot(
+        throttle_seconds="0",
+        metrics_host="127.0.0.1",
+        metrics_port=str(metrics),
+        **webhook_settings(port),
+    )
     await bot.start()
     await bot.wait_for_output("Webhook registered", timeout=30)
     assert bot_api.state.webhook_url == f"http://127.0.0.1:{port}/tg/hook"
@@ -61,6 +66,14 @@ async def test_updates_arrive_by_webhook_and_a_request_without_the_secret_is_ref
     await bot_api.wait_for_text(chat.id, "/link", since=mark, timeout=15)
     # the forged /start was handled by nothing: only the two real ones were answered
     assert len(bot_api.bot_messages(chat.id)) == 2 * answered
+
+    async with httpx.AsyncClient(trust_env=False) as client:  # issue 15: health and metrics
+        health = await client.get(f"http://127.0.0.1:{metrics}/healthz")
+        scraped = (await client.get(f"http://127.0.0.1:{metrics}/metrics")).text
+    assert health.status_code == 200, health.text
+    assert health.json()["database"] == "ok" and health.json()["sender"] is True
+    assert "bot_sender_role 1.0" in scraped and "bot_outbox_backlog 0.0" in scraped
+    assert "bot_messages_sent_total" in scraped and "bot_telegram_429_total 0.0" in scraped
 
     assert await bot.terminate() == 0
     assert SECRET not in bot.output()
