@@ -116,6 +116,11 @@ class BotApiState:
         self.updates_changed.notify()
         return update
 
+    @property
+    def last_update_id(self) -> int:
+        """The id of the newest update enqueued so far."""
+        return self._next_update_id - 1
+
     def drop_pending_updates(self) -> None:
         self.updates.clear()
 
