@@ -245,7 +245,10 @@ def main() -> int:
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
         return CONFIG_ERROR_EXIT
-    setup_logging(settings.log_level, Redactor([settings.bot_token.get_secret_value()]))
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:  # never in a log line (issue 15)
+        secrets.append(settings.webhook_secret.get_secret_value())
+    setup_logging(settings.log_level, Redactor(secrets))
     try:
         asyncio.run(run(settings))
     except StartupError as exc:
