@@ -110,6 +110,9 @@ async def test_kill_9_of_the_sending_process_moves_its_work_to_another(
 
     await w.control("PATCH", f"exchanges/{done[0]}", {"accrued": 1})
     await bot_api.wait_for_text(w.chat.id, "Reward accrued", timeout=20)
+    # Killed between Telegram's answer and the commit of sent_at, a sender would send that one
+    # message again after the claim's lease (at least once): the kill comes after the commit.
+    await wait_pg(url, "SELECT COUNT(*) = 1 FROM outbox WHERE sent_at IS NOT NULL")
     await bots[holder].kill()  # SIGKILL: no shutdown, its connections just end
     survivor = bots[1 - holder]
     bot_api.state.webhook_url = f"http://127.0.0.1:{ports[1 - holder]}/tg/hook"
