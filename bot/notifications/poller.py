@@ -164,6 +164,7 @@ class Poller:
     # -- scheduling -------------------------------------------------------------------------
 
     async def _round(self, stopping: asyncio.Event) -> None:
+        self.last_round_at = self._clock()  # /healthz: the scheduler is alive (also when busy)
         free = self._config.max_concurrent - len(self._tasks)
         if free > 0 and self._backlog:  # claimed earlier: started without another query
             start, self._backlog = self._backlog[:free], self._backlog[free:]
@@ -174,7 +175,6 @@ class Poller:
             await asyncio.wait(self._tasks, timeout=TICK, return_when=asyncio.FIRST_COMPLETED)
             return
         now = self._clock()
-        self.last_round_at = now
         limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
         lease = now + self._config.interval  # PostgreSQL: claimed with this lease (issue 15)
         due = await self._schedule.claim(now, lease, limit)
