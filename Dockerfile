@@ -30,7 +30,11 @@ USER bot
 WORKDIR /home/bot
 # The database and the generated encryption key live here: keep them on a volume.
 VOLUME ["/data"]
-# Healthy while the configured database (SQLite file or PostgreSQL server) answers a read.
+# /healthz and /metrics (Prometheus) of the process on 9100; the webhook (WEBHOOK_URL) on 8080.
+ENV METRICS_PORT=9100
+EXPOSE 9100 8080
+# Healthy while the process's /healthz answers 200: the database answers, polling is recent and,
+# on the process that sends, the outbox is not lagging (METRICS_PORT=0: the database alone).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-m", "bot.healthcheck"]
 CMD ["python", "-m", "bot"]

@@ -2,7 +2,7 @@
 
 Settings → logging → database → exchanger client → services → aiogram Dispatcher (routers,
 middlewares, dependencies) → notification engine → wait for the Bot API (getMe, retried with
-backoff) → long polling until SIGINT/SIGTERM → everything closed.
+backoff) → long polling (or the webhook, with WEBHOOK_URL) until SIGINT/SIGTERM → everything closed.
 
 Start-up never ends in a traceback for an expected condition: a bad setting, a rejected token or
 an unusable ENCRYPTION_KEY / DATABASE_PATH is one line and exit code 2; Telegram unreachable is
@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from bot.config import Settings, describe_error
 from bot.exchanger import OldApiClient, make_http_client, make_read_session
 from bot.logging_setup import Redactor, setup_logging
+from bot.monitoring import Monitoring
 from bot.notifications import NotificationEngine
 from bot.services.accounts import AccountService
 from bot.services.admin import AdminService, CircuitSource
@@ -45,6 +46,7 @@ from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
 from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.payouts import PayoutRepo
+from bot.storage.stats import StatsRepo
 from bot.telegram.commands import set_commands
 from bot.telegram.connect import TokenRejected, stop_on_signals, wait_for_telegram
 from bot.telegram.fsm_storage import DatabaseStorage
@@ -60,6 +62,7 @@ from bot.telegram.middlewares.throttling import ThrottlingMiddleware
 from bot.telegram.middlewares.typing import TypingMiddleware
 from bot.telegram.notification_texts import render as render_notification
 from bot.telegram.payout_delivery import announcer
+from bot.telegram.webhook import serve_webhook
 
 log = logging.getLogger("bot")
 # Updates handled at once at most: a burst waits in Telegram's queue, not in our memory.
@@ -197,12 +200,16 @@ async def run(settings: Settings) -> None:
     http = make_http_client(read_timeout=settings.http_timeout)  # add_payout: never re-sent
     reads = make_read_session(read_timeout=settings.http_timeout)  # polling, reports
     bot = make_bot(settings)
+    monitoring: Monitoring | None = None
     try:
         api = OldApiClient(http, reads=reads)
         engine = NotificationEngine(settings, db, vault, api, bot, render_notification)
         dp = make_dispatcher(settings, db, vault, api, circuits=engine)
         dp.startup.register(engine.start)
         dp.shutdown.register(engine.stop)  # before the session closes: in-flight sends finish
+        if settings.metrics_port:  # issue 15: /healthz and /metrics of this process
+            monitoring = Monitoring(engine, StatsRepo(db), settings.poll_interval)
+            await monitoring.start(settings.metrics_host, settings.metrics_port)
         # -- start-up: the exchanger side runs while the Bot API is waited for (issue 17) --
         await engine.start()  # idempotent: the startup hook above is then a no-op
         stop = asyncio.Event()
@@ -211,6 +218,9 @@ async def run(settings: Settings) -> None:
             await engine.stop()
             return
         # -- end of start-up --
+        if settings.webhook_url:  # issue 15: several processes behind a load balancer
+            await serve_webhook(dp, bot, settings, stop)
+            return
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),
@@ -220,6 +230,8 @@ async def run(settings: Settings) -> None:
         await engine.stop()
         raise StartupError(TOKEN_REJECTED) from None
     finally:
+        if monitoring is not None:
+            await monitoring.stop()
         await bot.session.close()
         await http.aclose()
         await reads.close()
@@ -233,7 +245,10 @@ def main() -> int:
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
         return CONFIG_ERROR_EXIT
-    setup_logging(settings.log_level, Redactor([settings.bot_token.get_secret_value()]))
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:  # never in a log line (issue 15)
+        secrets.append(settings.webhook_secret.get_secret_value())
+    setup_logging(settings.log_level, Redactor(secrets))
     try:
         asyncio.run(run(settings))
     except StartupError as exc:

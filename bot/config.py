@@ -7,6 +7,7 @@ validator jargon), naming each bad setting once and never echoing a secret.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -22,7 +23,10 @@ OFFICIAL_BOT_API = "https://api.telegram.org"
 # The BOT_TOKEN line of .env.example: well-formed, so it must be refused by name.
 PLACEHOLDER_TOKEN = "123456789:replace-with-your-bot-token"
 PLACEHOLDER_MESSAGE = "replace the placeholder BOT_TOKEN from @BotFather (the token it gave you)"
-_SECRETS = frozenset({"bot_token", "encryption_key"})
+_SECRETS = frozenset({"bot_token", "encryption_key", "webhook_secret"})
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _split_csv(value: object) -> object:
@@ -74,6 +78,15 @@ class Settings(BaseSettings):
     payout_reminder_hours: str = "48"
     # Burst batching (issue 16): this many notifications of one chat due at once → one summary.
     notify_burst: int = Field(default=5, ge=0, le=1000)
+    # Webhook mode (issue 15): set WEBHOOK_URL (public HTTPS) and WEBHOOK_SECRET to receive
+    # updates on WEBHOOK_HOST:WEBHOOK_PORT at the URL's path instead of long polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # /healthz and /metrics of this process (issue 15) on METRICS_HOST:METRICS_PORT; 0: off.
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("bot_token")
     @classmethod
@@ -103,6 +116,37 @@ class Settings(BaseSettings):
     @classmethod
     def _check_api_url(cls, url: str | None) -> str | None:
         return _check_base_url(url) if url else None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, url: str | None) -> str | None:
+        if not url:
+            return None
+        parts = urlsplit(url)
+        loopback = parts.scheme == "http" and parts.hostname in _LOOPBACK
+        if (parts.scheme != "https" and not loopback) or not parts.netloc:
+            raise ValueError(f"must be a public https:// address, not {url!r}")
+        if parts.query or parts.fragment:
+            raise ValueError(f"must not have a ?query or #fragment, not {url!r}")
+        return url
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook is served: the path of WEBHOOK_URL ("/" when it has none)."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @field_validator("payout_check_schedule", mode="before")
     @classmethod
@@ -171,7 +215,8 @@ def describe_error(error: ValidationError) -> str:
         name = field.upper() or "settings"
         if name not in problems:
             message = _plain(field, item)
-            problems[name] = message if name in message else f"{name} {message}"
+            named = name in message or not field  # a rule over several settings names them
+            problems[name] = message if named else f"{name} {message}"
     return "Configuration error: " + "; ".join(problems.values())
 
 

@@ -145,7 +145,7 @@ def test_database_url_selects_the_engine(monkeypatch: pytest.MonkeyPatch) -> Non
     assert str(sqlite.database_path) == "var/bot.sqlite3"
     url = "postgresql://bot:secret@db:5432/bot"
     pg = load(monkeypatch, **BASE, DATABASE_URL=url)
-    assert pg.database_target == url and "secret" not in repr(pg)
+    assert pg.database_target == url and ":secret@" not in repr(pg)
 
 
 def test_a_bad_database_url_is_named_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,3 +153,20 @@ def test_a_bad_database_url_is_named_without_its_password(monkeypatch: pytest.Mo
         load(monkeypatch, **BASE, DATABASE_URL="mysql://u:hunter2@h/db")
     text = describe_error(caught.value)
     assert "DATABASE_URL" in text and "hunter2" not in text
+
+
+def test_webhook_mode_needs_a_secret_and_an_https_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "Hook_secret-123"
+    ok = load(monkeypatch, **BASE, WEBHOOK_URL="https://bot.example/tg/hook", WEBHOOK_SECRET=secret)
+    assert ok.webhook_path == "/tg/hook" and ok.webhook_port == 8080
+    assert load(monkeypatch, **BASE).webhook_url is None  # long polling stays the default
+    cases = [
+        ({"WEBHOOK_URL": "https://bot.example/hook"}, "WEBHOOK_SECRET is required"),
+        ({"WEBHOOK_URL": "http://bot.example/hook", "WEBHOOK_SECRET": secret}, "https://"),
+        ({"WEBHOOK_URL": "https://bot.example/h", "WEBHOOK_SECRET": "bad secret!"}, "1-256"),
+    ]
+    for env, expected in cases:
+        with pytest.raises(ValidationError) as caught:
+            load(monkeypatch, **BASE, **env)
+        line = describe_error(caught.value)
+        assert expected in line and "bad secret!" not in line and "SETTINGS" not in line

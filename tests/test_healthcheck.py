@@ -35,3 +35,31 @@ async def test_postgresql_answers_or_not(
     monkeypatch.setenv("DATABASE_URL", pg_server.url("no_such_db").replace("postgres@", "u:pw1@"))
     assert await asyncio.to_thread(main) == 1
     assert "pw1" not in capsys.readouterr().err
+
+
+async def test_with_metrics_port_the_process_healthz_decides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aiohttp import web
+
+    from tests.e2e.test_startup_e2e import free_port
+
+    port = free_port()
+    monkeypatch.setenv("METRICS_PORT", str(port))
+    assert await asyncio.to_thread(main) == 1  # nothing listens
+    status = {"code": 503}
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": status["code"] == 200}, status=status["code"])
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        assert await asyncio.to_thread(main) == 1
+        status["code"] = 200
+        assert await asyncio.to_thread(main) == 0
+    finally:
+        await runner.cleanup()

@@ -56,6 +56,7 @@ from bot.devtools.bot_api_validation import (
     bad_request,
     check_params,
 )
+from bot.devtools.bot_api_webhook import WebhookDelivery
 
 DEFAULT_TOKEN = "123456789:AAFakeBotApiTokenForTests-0123456789"
 MAX_LOG = 5_000
@@ -93,6 +94,7 @@ class FakeBotApi(BotApiControl):
         self._limiter = RateLimiter(clock)
         self._methods = BotApiMethods(self.state, self._limiter)
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        self.webhook = WebhookDelivery(self.state)  # POSTs updates once setWebhook was called
         self._host, self._port = host, port
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -113,11 +115,13 @@ class FakeBotApi(BotApiControl):
         await site.start()
         self._port = self._runner.addresses[0][1]
         self.base_url = f"http://{self._host}:{self._port}"
+        self.webhook.start()
         return self
 
     async def stop(self) -> None:
         """Ends pending long polls at once, then closes the server."""
         self.state.stop_polling()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

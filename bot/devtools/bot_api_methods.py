@@ -86,14 +86,32 @@ class BotApiMethods(MediaMethods):
             values.get("offset"), values.get("limit", 100), values.get("timeout", 0), allowed
         )
 
+    def set_webhook(self, values: dict[str, Any]) -> bool:
+        url = values.get("url", "")
+        if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = values.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = values.get("allowed_updates")
+        if allowed is not None:
+            self.state.allowed_updates = frozenset(allowed) if allowed else None
+        if values.get("drop_pending_updates"):
+            self.state.drop_pending_updates()
+        self.state.webhook_url, self.state.webhook_secret = url, secret
+        self.state.updates_changed.notify()  # the delivery loop looks at once
+        return True
+
     def delete_webhook(self, values: dict[str, Any]) -> bool:
         if values.get("drop_pending_updates"):
             self.state.drop_pending_updates()
+        self.state.webhook_url, self.state.webhook_secret = "", None
         return True
 
     def get_webhook_info(self, values: dict[str, Any]) -> dict[str, Any]:
         pending = len(self.state.updates)
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        url = self.state.webhook_url
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": pending}
 
     def set_my_commands(self, values: dict[str, Any]) -> bool:
         commands = check_commands(values.get("commands", []))

@@ -20,6 +20,10 @@ MAX_PENDING_UPDATES = 10_000
 MAX_MESSAGES_PER_CHAT = 10_000
 FIRST_UPDATE_ID = 700_000_001
 DEFAULT_EXCLUDED_UPDATES = frozenset(("chat_member", "message_reaction", "message_reaction_count"))
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
@@ -41,6 +45,8 @@ class BotApiState:
         self.floods: defaultdict[int, deque[int]] = defaultdict(deque)  # chat id -> retry_after
         self.updates: deque[dict[str, Any]] = deque(maxlen=MAX_PENDING_UPDATES)
         self.allowed_updates: frozenset[str] | None = None
+        self.webhook_url = ""  # set: updates are POSTed there (bot_api_webhook.py)
+        self.webhook_secret: str | None = None
         self.revision = 0
         self.closing = False
         self.updates_changed = Notifier()
@@ -110,6 +116,11 @@ class BotApiState:
         self.updates_changed.notify()
         return update
 
+    @property
+    def last_update_id(self) -> int:
+        """The id of the newest update enqueued so far."""
+        return self._next_update_id - 1
+
     def drop_pending_updates(self) -> None:
         self.updates.clear()
 
@@ -117,6 +128,8 @@ class BotApiState:
         self, offset: int | None, limit: int, poll_seconds: int, allowed: list[str] | None
     ) -> list[dict[str, Any]]:
         """Long polling as Telegram does it; an older pending call gets the 409 Conflict."""
+        if self.webhook_url:
+            raise ApiError(409, WEBHOOK_ACTIVE, violation=False)
         if allowed is not None:
             self.allowed_updates = frozenset(allowed) if allowed else None
         self._confirm(offset)
@@ -128,7 +141,7 @@ class BotApiState:
         while True:
             if generation != self._poll_generation:
                 raise ApiError(409, CONFLICT, violation=False)
-            ready = self._deliverable(min(max(limit, 1), 100))
+            ready = self.deliverable(min(max(limit, 1), 100))
             remaining = deadline - loop.time()
             if ready or self.closing or remaining <= 0:
                 return ready
@@ -145,7 +158,7 @@ class BotApiState:
         while self.updates and self.updates[0]["update_id"] < offset:
             self.updates.popleft()
 
-    def _deliverable(self, limit: int) -> list[dict[str, Any]]:
+    def deliverable(self, limit: int) -> list[dict[str, Any]]:
         """Drops updates of types the bot did not ask for; returns the first ``limit`` others."""
         allowed = self.allowed_updates
         kept = [u for u in self.updates if self._is_allowed(_update_type(u), allowed)]

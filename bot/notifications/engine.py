@@ -32,6 +32,7 @@ from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.digests import DigestRepo
 from bot.storage.insight_settings import InsightSettingsRepo
+from bot.storage.leadership import SENDER_LOCK, Leadership
 from bot.storage.outbox import Outbox
 from bot.storage.payout_watch import PayoutWatchRepo
 from bot.storage.schedule import PollSchedule
@@ -70,6 +71,7 @@ class NotificationEngine:
             clock=clock,
             burst=settings.notify_burst,
             quiet=InsightSettingsRepo(db),
+            role=Leadership(db, SENDER_LOCK, "Sender"),
         )
         self.poller = Poller(
             api,

@@ -38,6 +38,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,6 +134,10 @@ class Poller:
         self._unsaved: dict[int, _Seen] = {}  # polled, waiting for their results' commit
         self._backlog: list[DueAccount] = []  # claimed (leased), waiting for a free slot
         self._rechecked_at = float("-inf")
+        # For /metrics and /healthz (issue 15): polls and failed polls per site, last round.
+        self.polls: Counter[str] = Counter()
+        self.poll_errors: Counter[str] = Counter()
+        self.last_round_at: float | None = None
 
     async def run(self, stopping: asyncio.Event) -> None:
         # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
@@ -159,6 +164,7 @@ class Poller:
     # -- scheduling -------------------------------------------------------------------------
 
     async def _round(self, stopping: asyncio.Event) -> None:
+        self.last_round_at = self._clock()  # /healthz: the scheduler is alive (also when busy)
         free = self._config.max_concurrent - len(self._tasks)
         if free > 0 and self._backlog:  # claimed earlier: started without another query
             start, self._backlog = self._backlog[:free], self._backlog[free:]
@@ -170,10 +176,14 @@ class Poller:
             return
         now = self._clock()
         limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
-        due = await self._schedule.due(now, limit)
+        lease = now + self._config.interval  # PostgreSQL: claimed with this lease (issue 15)
+        due = await self._schedule.claim(now, lease, limit)
         if len(due) < limit and now - self._rechecked_at >= TICK:  # paused keys to try again
             self._rechecked_at = now
-            due += await self._schedule.rechecks(now, limit - len(due))
+            due += await self._schedule.claim_rechecks(now, lease, limit - len(due))
+        for account in due:  # another process polled it last: what we saw may be stale
+            if account.moved:
+                self._seen.pop(account.id, None)
         times, start = self._plan(due, now)
         await self._schedule.reschedule(times)
         self._busy.update(account.id for account in start)
@@ -232,7 +242,7 @@ class Poller:
     async def _poll_and_queue(self, account: DueAccount) -> None:
         queued = False
         try:
-            await self._results.put(await self.poll(account))
+            await self._results.put(self._count(account, await self.poll(account)))
             queued = True
         finally:
             if not queued:
@@ -273,6 +283,12 @@ class Poller:
             return self._failed(account, type(exc).__name__)
         health.succeeded()
         health.key_accepted(account.id)
+        return result
+
+    def _count(self, account: DueAccount, result: PollResult) -> PollResult:
+        self.polls[account.site] += 1
+        if result.error is not None:
+            self.poll_errors[account.site] += 1
         return result
 
     async def _recheck(self, account: DueAccount) -> PollResult:

@@ -59,6 +59,26 @@ from bot.storage.outbox import Outbox, Pending
 log = logging.getLogger(__name__)
 
 
+class SenderRole(Protocol):
+    """Whether this process is the one that sends (storage/leadership.py on PostgreSQL)."""
+
+    is_leader: bool
+
+    async def held(self) -> bool: ...
+
+    async def release(self) -> None: ...
+
+
+class _AlwaysSender:
+    is_leader = True
+
+    async def held(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
 class QuietSource(Protocol):
     async def with_quiet_hours(self, chat_ids: list[int]) -> dict[int, InsightSettings]: ...
 
@@ -113,6 +133,7 @@ class Sender:
         rng: random.Random | None = None,
         burst: int = 0,
         quiet: QuietSource | None = None,
+        role: SenderRole | None = None,
     ) -> None:
         self._clock = clock  # outbox times are unix seconds: they survive a restart
         self._bot, self._outbox, self._render = bot, outbox, render
@@ -130,6 +151,15 @@ class Sender:
         self._burst = burst
         self._folded: dict[int, tuple[int, ...]] = {}
         self._quiet = quiet  # quiet hours per chat (issue 16); None: none
+        # One sender among all processes (issue 15): Telegram's 30/s is per token.
+        self._role: SenderRole = role or _AlwaysSender()
+        self.sent = 0  # for /metrics (issue 15): messages Telegram accepted, 429s met
+        self.flood_429 = 0
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process is the one that sends now."""
+        return self._role.is_leader
 
     def wake(self) -> None:
         """New rows were enqueued: look now instead of at the next idle tick."""
@@ -143,6 +173,9 @@ class Sender:
             log.exception("Could not check the outbox's retry times")
         while not stopping.is_set():
             try:
+                if not await self._role.held():  # another process sends (issue 15)
+                    await self._idle(stopping)
+                    continue
                 if self._clock() - pruned_at > PRUNE_EVERY:
                     pruned_at = self._clock()
                     log.debug("Pruned %d old outbox row(s)", await self._outbox.prune())
@@ -152,6 +185,7 @@ class Sender:
                 handled = 0
             if not handled:
                 await self._idle(stopping)
+        await self._role.release()
 
     async def drain(self, stopping: asyncio.Event | None = None) -> int:
         """One batch of due rows; returns how many rows it handled."""
@@ -236,6 +270,7 @@ class Sender:
         try:
             await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
+            self.flood_429 += 1
             self._flood_control(row.chat_id, float(exc.retry_after))
             return Delivery(Outcome.RETRY, "flood control", delay=float(exc.retry_after))
         except TelegramMigrateToChat as exc:
@@ -251,6 +286,7 @@ class Sender:
         except Exception as exc:  # aiohttp/OS errors that escaped aiogram's wrapping
             return self._transient(row, type(exc).__name__)
         self._network_failures = 0
+        self.sent += 1
         return Delivery(Outcome.SENT)
 
     def _flood_control(self, chat_id: int, retry_after: float) -> None:

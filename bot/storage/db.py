@@ -63,6 +63,9 @@ class Dialect:
     # `IN (?, …)` with one placeholder per id makes a new statement for each count: fine for
     # SQLite's cache, but PostgreSQL would prepare each anew. There: one array parameter.
     arrays: bool = False
+    # Row locks (`FOR UPDATE SKIP LOCKED`): several processes share the work by claiming rows
+    # (issue 15). SQLite has one writer and one bot process: it reads, then writes the lease.
+    row_locks: bool = False
 
     def among(self, column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
         """`column IN (?, …)`, or `column = ANY(?)` with an array, and its parameters."""
@@ -73,7 +76,13 @@ class Dialect:
 
 SQLITE = Dialect("sqlite", "((abs(random()) % 1000000) / 1e6)", "MAX", "MIN", "group_concat({})")
 POSTGRESQL = Dialect(
-    "postgresql", "random()", "GREATEST", "LEAST", "string_agg(CAST({} AS TEXT), ',')", arrays=True
+    "postgresql",
+    "random()",
+    "GREATEST",
+    "LEAST",
+    "string_agg(CAST({} AS TEXT), ',')",
+    arrays=True,
+    row_locks=True,
 )
 
 

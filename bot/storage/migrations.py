@@ -249,6 +249,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (account_id, payout_id)
     );
     """,
+    # 5: several processes (issue 15): the process that holds an account's lease (its
+    # next_poll_at). A process that claims an account leased by another one last forgets
+    # what it remembered of that account's last poll. Plain SQL: PostgreSQL accepts it too.
+    """
+    ALTER TABLE accounts ADD COLUMN lease_owner TEXT;
+    """,
 )
 
 
@@ -440,5 +446,5 @@ CREATE TABLE payout_reminders (
 );
 """
 
-MIGRATIONS_PG: tuple[str, ...] = (_PG_V1, _PG_V2, _PG_V3, _PG_V4)
+MIGRATIONS_PG: tuple[str, ...] = (_PG_V1, _PG_V2, _PG_V3, _PG_V4, MIGRATIONS[4])
 assert len(MIGRATIONS_PG) == len(MIGRATIONS), "one version number, both engines"

@@ -6,10 +6,10 @@ event_key).
 A crash before the commit loses the state and the events together, so the next poll finds the
 same changes again; after the commit both exist, so nothing is lost and nothing is repeated.
 
-Sender side: `due()` reads a batch of unsent rows (with the chat's language, reachability and
-toggles), never a row while an earlier row of its chat waits for a later time; a row is marked
-sent only after Telegram accepted it, rescheduled with a counted attempt, deferred (rate limit,
-no attempt used) or dropped with a reason.
+Sender side: `due()` reads (on PostgreSQL: claims) a batch of unsent rows (with the chat's
+language, reachability and toggles), never a row while an earlier row of its chat waits for a
+later time; a row is marked sent only after Telegram accepted it, rescheduled with a counted
+attempt, deferred (rate limit, no attempt used) or dropped with a reason.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.storage.db import Connection, Database, Row
 from bot.storage.snapshots import ExchangeState, PayoutState
 
 RETENTION = 30 * 86_400  # sent and dropped rows are kept this long, then pruned
+CLAIM_LEASE = 60.0  # PostgreSQL: a claimed row is due again this long after a sender died
 
 _UPSERT_EXCHANGE = (
     "INSERT INTO exchange_state (account_id, exchange_id, time, completed, accrued)"
@@ -177,8 +178,21 @@ class Outbox:
 
     # -- sender side ----------------------------------------------------------------------
 
-    async def due(self, limit: int) -> list[Pending]:
-        rows = await self._db.fetch_all(_DUE, (self._clock(), limit))
+    async def due(self, limit: int, lease: float = CLAIM_LEASE) -> list[Pending]:
+        """A batch of due rows. On PostgreSQL they are claimed (issue 15): locked with SKIP
+        LOCKED and leased `lease` seconds ahead in the same transaction, so no other process
+        reads them again before the sender gave each its outcome (or the lease ran out)."""
+        if not self._db.dialect.row_locks:
+            rows = await self._db.fetch_all(_DUE, (self._clock(), limit))
+            return [_pending(row) for row in rows]
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            rows = await conn.fetch_all(f"{_DUE} FOR UPDATE OF o SKIP LOCKED", (now, limit))
+            if rows:
+                among, params = self._db.dialect.among("id", [row["id"] for row in rows])
+                await conn.execute(
+                    f"UPDATE outbox SET next_attempt_at = ? WHERE {among}", (now + lease, *params)
+                )
         return [_pending(row) for row in rows]
 
     async def unstall(self, max_ahead: float) -> int:

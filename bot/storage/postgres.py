@@ -60,13 +60,14 @@ class PostgresConnection(Connection):
 class PostgresDatabase(Database):
     dialect = POSTGRESQL
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str = "") -> None:
         self._pool = pool
+        self._url = url
 
     @classmethod
     async def connect(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
         pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
-        db = cls(pool)
+        db = cls(pool, url)
         try:
             await db._migrate()
         except BaseException:
@@ -76,6 +77,20 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def dedicated(self) -> asyncpg.Connection:
+        """A connection outside the pool, for a session lock held as long as it lives."""
+        return await asyncpg.connect(self._url, timeout=10)
+
+    @staticmethod
+    async def ping(conn: object) -> None:
+        assert isinstance(conn, asyncpg.Connection)
+        await conn.fetchval("SELECT 1", timeout=10)
+
+    @staticmethod
+    async def close_dedicated(conn: object) -> None:
+        assert isinstance(conn, asyncpg.Connection)
+        await conn.close(timeout=5)
 
     async def _migrate(self) -> None:
         async with self._pool.acquire() as conn:

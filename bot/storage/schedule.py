@@ -1,14 +1,20 @@
 """What the poller reads: which accounts are due (indexed on `accounts.next_poll_at`), the
 window each one needs, and the stored state of the items a poll returned.
 
-Reads go to the database's read-only connection; the only writes here are the batch
-rescheduling of claimed accounts (one statement per scheduler round).
+Leases (issue 15): `next_poll_at` of an account being polled is its lease, one interval ahead.
+On PostgreSQL several processes share the accounts: `claim()` takes due rows and sets their
+lease in ONE statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
+RETURNING …`, the shape of procrastinate's job queue), so a row is claimed by exactly one
+process; a process that dies stops renewing, its leases expire and the others take its
+accounts at their next round. On SQLite (one process) `claim()` is a read and the poller writes
+the leases in its batch rescheduling, as before.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.exchanger.models import PayoutStatus
@@ -52,6 +58,7 @@ class DueAccount:
     paused: bool = False  # due for a re-check of its rejected key
     paused_at: float | None = None
     created_at: int = 0  # when it was linked
+    moved: bool = False  # claimed from another process's lease (PostgreSQL, issue 15)
 
     @property
     def label(self) -> str:
@@ -69,10 +76,48 @@ class OpenItems:
     pending_payouts: frozenset[int] = frozenset()
 
 
+_CLAIM = (  # PostgreSQL: due rows of no other process, leased in the same statement
+    "WITH due AS (SELECT id, lease_owner FROM accounts WHERE paused = {paused}"
+    " AND {column} <= ?1 ORDER BY {column} LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+    " UPDATE accounts SET {column} = ?3, lease_owner = ?4 FROM due WHERE accounts.id = due.id"
+    " RETURNING accounts.id, due.lease_owner IS DISTINCT FROM ?4 AS moved"
+)
+
+
 class PollSchedule:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, owner: str = "") -> None:
         self._db = db
+        self._owner = owner or uuid.uuid4().hex  # this process, as the holder of leases
         self._open = _OPEN.format(pending=db.dialect.id_list.format("payout_id"))
+
+    async def claim(self, now: float, lease_until: float, limit: int) -> list[DueAccount]:
+        """Due accounts for this process, leased until `lease_until` (PostgreSQL), in due
+        order; `moved` when another process (or none) held the last lease. On SQLite:
+        `due()`; the caller writes the leases (reschedule)."""
+        if not self._db.dialect.row_locks:
+            return await self.due(now, limit)
+        return await self._claim("0", "next_poll_at", now, lease_until, limit)
+
+    async def claim_rechecks(self, now: float, lease_until: float, limit: int) -> list[DueAccount]:
+        """As `claim()`, for paused accounts whose key is due to be tried again."""
+        if not self._db.dialect.row_locks:
+            return await self.rechecks(now, limit)
+        return await self._claim("1", "next_check_at", now, lease_until, limit)
+
+    async def _claim(
+        self, paused: str, column: str, now: float, until: float, limit: int
+    ) -> list[DueAccount]:
+        statement = _CLAIM.format(paused=paused, column=column)
+        async with self._db.transaction() as conn:
+            claimed = await conn.fetch_all(statement, (now, limit, until, self._owner))
+            if not claimed:
+                return []
+            moved = {int(row[0]): bool(row[1]) for row in claimed}
+            among, params = self._db.dialect.among("a.id", list(moved))
+            rows = await conn.fetch_all(f"{_COLUMNS} WHERE {among}", params)
+        accounts = [replace(_due(row), moved=moved[row["id"]]) for row in rows]
+        order = {account_id: index for index, account_id in enumerate(moved)}
+        return sorted(accounts, key=lambda d: order[d.id])
 
     async def due(self, now: float, limit: int) -> list[DueAccount]:
         rows = await self._db.fetch_all(_DUE, (now, limit))

@@ -76,6 +76,13 @@ class StatsRepo:
             for row in await self._db.fetch_all(_SITES)
         ]
 
+    async def payouts_by_state(self) -> dict[str, int]:
+        """Payout requests per state (created, confirming, submitting, checking, done…)."""
+        rows = await self._db.fetch_all(
+            "SELECT state, COUNT(*) FROM payout_requests GROUP BY state ORDER BY state"
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
     async def outbox(self) -> Backlog:
         row = await self._db.fetch_one(_OUTBOX)
         oldest = row["oldest"] if row else None

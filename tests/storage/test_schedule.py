@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-from bot.exchanger.models import PayoutStatus
+from bot.exchanger.models import Credentials, PayoutStatus
 from bot.storage import schedule as module
+from bot.storage.accounts import AccountRepo
+from bot.storage.chats import ChatRepo
+from bot.storage.crypto import KeyVault
 from bot.storage.db import Database
 from bot.storage.outbox import Outbox, PollResult
 from bot.storage.schedule import PollSchedule
 from bot.storage.snapshots import ExchangeState, PayoutState
-from tests.conftest import Link
-from tests.postgres import sqlite_only
+from tests.conftest import SITE, Link
+from tests.postgres import Server, new_database, sqlite_only
 
 
 async def test_due_accounts_in_order_without_paused_ones(
@@ -79,3 +83,48 @@ async def test_spread_pulls_in_times_set_before_the_clock_went_back(
     assert await schedule.due(now + 60, 10) == []
     assert await schedule.spread(now, 60.0, max_ahead=660.0) == 1
     assert [d.id for d in await schedule.due(now + 60, 10)] == [account.id]
+
+
+async def test_claim_leases_due_accounts_on_both_engines(
+    db: Database, schedule: PollSchedule, link: Link
+) -> None:
+    a, b = await link(100, "key-0001"), await link(101, "key-0002")
+    await schedule.reschedule([(a.id, 10.0), (b.id, 20.0)])
+    claimed = await schedule.claim(now=100.0, lease_until=160.0, limit=10)
+    assert [d.id for d in claimed] == [a.id, b.id]  # in due order
+    if db.dialect.row_locks:  # PostgreSQL: the lease is written by the claim itself
+        assert await schedule.claim(now=100.0, lease_until=160.0, limit=10) == []
+        assert await schedule.next_due_at() == 160.0
+        again = await schedule.claim(160.0, 220.0, 10)  # the lease expired: due again
+        assert [(d.id, d.moved) for d in again] == [(a.id, False), (b.id, False)]  # our lease
+        other = PollSchedule(db, owner="another-process")
+        taken = await other.claim(220.0, 280.0, 10)
+        assert [(d.id, d.moved) for d in taken] == [(a.id, True), (b.id, True)]
+
+
+async def test_processes_racing_for_due_accounts_claim_each_one_once(
+    pg_server: Server, vault: KeyVault
+) -> None:
+    """Four processes' pools on one PostgreSQL database claim 200 due accounts at once:
+    every account goes to exactly one of them; once the leases expire, they are due again."""
+    url = await new_database(pg_server)
+    dbs = [await Database.open(url) for _ in range(4)]
+    try:
+        chats, repo = ChatRepo(dbs[0]), AccountRepo(dbs[0], vault)
+        for i in range(200):
+            await chats.ensure(1000 + i, "private")
+            await repo.add(1000 + i, Credentials(SITE, f"key-{i:04d}"), linked_by=1000 + i)
+        schedules = [PollSchedule(d) for d in dbs]
+        for _ in range(2):  # warm the pools: the claims start together
+            await asyncio.gather(*(d.fetch_one("SELECT 1") for d in dbs))
+        now = time.time()
+        rounds = await asyncio.gather(
+            *(s.claim(now, now + 60, 30) for s in schedules for _ in range(3))
+        )
+        ids = [d.id for batch in rounds for d in batch]
+        assert len(ids) == len(set(ids)) == 200  # 12 claims of ≤ 30: all taken, none twice
+        assert await schedules[0].claim(now + 59, now + 120, 500) == []  # leased
+        assert len(await schedules[1].claim(now + 61, now + 120, 500)) == 200  # expired
+    finally:
+        for d in dbs:
+            await d.close()
