@@ -5,11 +5,11 @@ against their own baseline (`bot.services.anomaly`); each anomaly is enqueued on
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 
+from bot.notifications.periodic import every
 from bot.services.analytics import AnalyticsService
 from bot.services.anomaly import LOOKBACK, detect
 from bot.services.insights import DEFAULT_SOURCE_PARAMS
@@ -70,10 +70,4 @@ class AnomalyWatch:
         return added
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                await self.check()
-            except Exception:
-                log.exception("Anomaly check failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._interval)
+        await every(self._interval, stopping, self.check, "Anomaly check")

@@ -7,12 +7,12 @@ task beside the poller and the watchdog; a site that does not answer is named in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.notifications.periodic import every
 from bot.services.charts import zone
 from bot.services.digest import DigestService
 from bot.services.insights import DEFAULT_SOURCE_PARAMS
@@ -77,10 +77,4 @@ class DigestScheduler:
         return added
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                await self.check()
-            except Exception:
-                log.exception("Digest check failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._interval)
+        await every(self._interval, stopping, self.check, "Digest check")

@@ -8,11 +8,11 @@ Thresholds come from PAYOUT_REMINDER_HOURS (see `bot.services.payout_watch.Thres
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 
+from bot.notifications.periodic import every
 from bot.services.payout_watch import Thresholds
 from bot.storage.payout_watch import PayoutWatchRepo
 
@@ -34,7 +34,6 @@ class PayoutWatchdog:
         self._clock = clock
         self._interval = interval
         self._on_enqueued = on_enqueued
-        self._failing = False
 
     async def check(self) -> int:
         """Enqueues the reminders now due; returns how many."""
@@ -49,16 +48,4 @@ class PayoutWatchdog:
         return added
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                await self.check()
-            except Exception:  # a database hiccup: try again next round, log on transitions
-                if not self._failing:
-                    log.exception("Payout watchdog check failed")
-                self._failing = True
-            else:
-                if self._failing:
-                    log.info("Payout watchdog recovered")
-                self._failing = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._interval)
+        await every(self._interval, stopping, self.check, "Payout watchdog check")
