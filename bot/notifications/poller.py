@@ -242,11 +242,54 @@ class Poller:
     async def _poll_and_queue(self, account: DueAccount) -> None:
         queued = False
         try:
-            await self._results.put(self._count(account, await self.poll(account)))
-            queued = True
+            result = await self._poll_within_lease(account)
+            if result is not None:
+                await self._results.put(self._count(account, result))
+                queued = True
         finally:
             if not queued:
                 self._busy.discard(account.id)
+
+    async def _poll_within_lease(self, account: DueAccount) -> PollResult | None:
+        """PostgreSQL: the poll, its lease renewed whenever only half an interval of it is left
+        (a slow site, a big baseline, a wait for a free slot), so that no other process polls
+        the account meanwhile. None when the lease could not be renewed (it ran out and another
+        process claimed the account, or the database did not answer): this process then stops
+        asking the site for that account and writes nothing for it."""
+        if not self._schedule.shared:
+            return await self.poll(account)
+        half = self._config.interval / 2
+        lease_until: float | None = account.lease_until
+        if account.lease_until - self._clock() < half:  # it waited long for a free slot
+            lease_until = await self._renew(account.id)
+            if lease_until is None:
+                return None
+        poll = asyncio.create_task(self.poll(account))
+        try:
+            while lease_until is not None:
+                done, _ = await asyncio.wait({poll}, timeout=lease_until - self._clock() - half)
+                if done:
+                    return poll.result()
+                lease_until = await self._renew(account.id)
+            return None
+        finally:
+            if not poll.done():
+                poll.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poll
+
+    async def _renew(self, account_id: int) -> float | None:
+        """The renewed lease's end, or None when it could not be renewed."""
+        until = self._clock() + self._config.interval
+        try:
+            if await self._schedule.renew(account_id, until):
+                return until
+            log.warning("Account %d: lease lost to another process; poll ended", account_id)
+        except Exception as exc:  # cannot prove the lease is ours: leave the account
+            log.warning("Account %d: lease not renewed (%s)", account_id, type(exc).__name__)
+        self._seen.pop(account_id, None)
+        self._unsaved.pop(account_id, None)
+        return None
 
     async def poll(self, account: DueAccount) -> PollResult:
         """Fetch, detect, and turn any failure into a result. Never raises (but cancellation)."""
@@ -281,6 +324,9 @@ class Poller:
             health.released()
             log.exception("Polling account %d failed unexpectedly", account.id)
             return self._failed(account, type(exc).__name__)
+        except asyncio.CancelledError:  # shutdown, or the lease was lost: no verdict
+            health.released()
+            raise
         health.succeeded()
         health.key_accepted(account.id)
         return result

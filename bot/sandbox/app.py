@@ -37,6 +37,11 @@ Control API (JSON in, JSON out; 400 on bad input, 404 on unknown partner/item)
     GET    /_control/requests?method=&key_id=&limit= → {"count", "items": [{"time",
            "http_method", "method", "key_id", "params" (never the api_key), "fault"}]}
     DELETE /_control/requests                        clear the log (capped at 10,000)
+    GET    /_control/overlaps → {"count", "items": [{"time", "key_id", "method"}]}: requests
+           that arrived while another request of the same key was still being answered
+           (two polls of one key at once; a poller asks one request after the other). An
+           answer takes time only under a fault: add a `slow` rule to make overlaps visible
+    DELETE /_control/overlaps                        forget them
     POST   /_control/faults {"mode", "methods"?: [...], "count"?: N, "after_processing"?,
            "text"?, "delay"?, "status"?, "retry_after"?, "size_mb"?, "keep_working"?}   add a
            rule ("keep_working": a slow add_payout is performed after the delay even when the
@@ -94,11 +99,20 @@ class AffiliateApi:
         method = params.get("method", "")
         rule = self._state.faults.take(method)
         self._state.log_request(request.method, params, rule.mode if rule else None)
-        if rule is None:
-            return self._answer(params)
-        return await faults.respond(
-            rule, request, method, self._state.shape, lambda: self._answer(params), self._stopping
-        )
+        flying = self._state.request_started(params)
+        try:
+            if rule is None:
+                return self._answer(params)
+            return await faults.respond(
+                rule,
+                request,
+                method,
+                self._state.shape,
+                lambda: self._answer(params),
+                self._stopping,
+            )
+        finally:
+            self._state.request_ended(flying)
 
 
 def create_app(state: SandboxState) -> web.Application:

@@ -205,6 +205,14 @@ class Control:
         self.state.requests.clear()
         return reply({"ok": True})
 
+    async def overlaps(self, request: web.Request) -> web.Response:
+        items = list(self.state.overlaps)
+        return reply({"count": len(items), "items": items})
+
+    async def clear_overlaps(self, request: web.Request) -> web.Response:
+        self.state.overlaps.clear()
+        return reply({"ok": True})
+
     async def add_fault(self, request: web.Request) -> web.Response:
         self.state.faults.rules.append(FaultRule.from_json(await _body(request)))
         return await self.get_faults(request)
@@ -249,6 +257,8 @@ def create_control_app(state: SandboxState) -> web.Application:
     item("POST", "/blacklist", control.blacklist)
     item("GET", "/requests", control.requests)
     item("DELETE", "/requests", control.clear_requests)
+    item("GET", "/overlaps", control.overlaps)
+    item("DELETE", "/overlaps", control.clear_overlaps)
     item("POST", "/faults", control.add_fault)
     item("GET", "/faults", control.get_faults)
     item("DELETE", "/faults", control.clear_faults)

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import secrets
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -166,6 +166,8 @@ class SandboxState:
         self.shape = Shape()
         self.faults = Faults()
         self.requests: deque[dict[str, object]] = deque(maxlen=self._log_size)
+        self.in_flight: Counter[str] = Counter()  # API requests being answered, per key id
+        self.overlaps: deque[dict[str, object]] = deque(maxlen=self._log_size)
         self.blacklist: set[str] = set()
         self.frozen_now: int | None = None
         self._retired: set[str] = set()  # rotated bench keys that must not be rebuilt
@@ -253,6 +255,24 @@ class SandboxState:
         return payout
 
     # --- request log ---
+    def request_started(self, params: Mapping[str, str]) -> str:
+        """Marks one API request of a key in flight; returns its key id for
+        `request_ended`. A request that starts while another one of the same key is still
+        being answered is an overlap: a poller asks its requests one after the other, so two
+        at once mean two polls of one key at once (or a command's parallel reads)."""
+        kid = key_id(params.get("api_key", ""))
+        if self.in_flight[kid]:
+            self.overlaps.append(
+                {"time": self._clock(), "key_id": kid, "method": params.get("method", "")}
+            )
+        self.in_flight[kid] += 1
+        return kid
+
+    def request_ended(self, kid: str) -> None:
+        self.in_flight[kid] -= 1
+        if self.in_flight[kid] <= 0:
+            del self.in_flight[kid]
+
     def log_request(self, http_method: str, params: Mapping[str, str], fault: str | None) -> None:
         self.requests.append(
             {

@@ -59,6 +59,7 @@ class DueAccount:
     paused_at: float | None = None
     created_at: int = 0  # when it was linked
     moved: bool = False  # claimed from another process's lease (PostgreSQL, issue 15)
+    lease_until: float = float("inf")  # PostgreSQL: the claim's lease (a poll must not outlive it)
 
     @property
     def label(self) -> str:
@@ -90,6 +91,22 @@ class PollSchedule:
         self._owner = owner or uuid.uuid4().hex  # this process, as the holder of leases
         self._open = _OPEN.format(pending=db.dialect.id_list.format("payout_id"))
 
+    @property
+    def shared(self) -> bool:
+        """Several processes poll these accounts (PostgreSQL): a poll holds a lease."""
+        return self._db.dialect.row_locks
+
+    async def renew(self, account_id: int, lease_until: float) -> bool:
+        """Extends this process's lease on an account being polled; False when the lease is
+        no longer ours (it ran out and another process claimed the account)."""
+        changed = await self._db.execute(
+            "UPDATE accounts SET next_poll_at = CASE paused WHEN 0 THEN ?1 ELSE next_poll_at"
+            " END, next_check_at = CASE paused WHEN 0 THEN next_check_at ELSE ?1 END"
+            " WHERE id = ?2 AND lease_owner = ?3",
+            (lease_until, account_id, self._owner),
+        )
+        return changed > 0
+
     async def claim(self, now: float, lease_until: float, limit: int) -> list[DueAccount]:
         """Due accounts for this process, leased until `lease_until` (PostgreSQL), in due
         order; `moved` when another process (or none) held the last lease. On SQLite:
@@ -115,7 +132,7 @@ class PollSchedule:
             moved = {int(row[0]): bool(row[1]) for row in claimed}
             among, params = self._db.dialect.among("a.id", list(moved))
             rows = await conn.fetch_all(f"{_COLUMNS} WHERE {among}", params)
-        accounts = [replace(_due(row), moved=moved[row["id"]]) for row in rows]
+        accounts = [replace(_due(row), moved=moved[row["id"]], lease_until=until) for row in rows]
         order = {account_id: index for index, account_id in enumerate(moved)}
         return sorted(accounts, key=lambda d: order[d.id])
 

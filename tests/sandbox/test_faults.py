@@ -152,3 +152,25 @@ async def test_shutdown_releases_a_hanging_request() -> None:
         assert time.perf_counter() - started < 1
         with pytest.raises(httpx.HTTPError):
             await request
+
+
+async def test_requests_of_one_key_at_once_are_recorded_as_overlaps(sandbox: Sandbox) -> None:
+    """One after the other (a poll): none. Two at once while answers take time: one, with the
+    key's id and never the key. Another key at the same time is no overlap."""
+    await fault(sandbox, "slow", delay=0.5, methods=["get_exchanges"])
+    await sandbox.data("get_exchanges")
+    await sandbox.data("get_info")
+    assert (await sandbox.control("GET", "overlaps"))["count"] == 0
+
+    other = (await sandbox.control("POST", "partners", {}))["api_key"]
+    slow = asyncio.create_task(sandbox.data("get_exchanges"))
+    while (await sandbox.control("GET", "requests?method=get_exchanges"))["count"] < 2:
+        await asyncio.sleep(0.01)  # the slow one is being answered now
+    await sandbox.client.get("/api.html", params=query("get_info") | {"api_key": other})
+    await sandbox.data("get_info")
+    await slow
+    found = await sandbox.control("GET", "overlaps")
+    assert found["count"] == 1
+    assert found["items"][0]["method"] == "get_info" and ALICE not in json.dumps(found)
+    await sandbox.control("DELETE", "overlaps")
+    assert (await sandbox.control("GET", "overlaps"))["count"] == 0

@@ -100,6 +100,27 @@ async def test_claim_leases_due_accounts_on_both_engines(
         other = PollSchedule(db, owner="another-process")
         taken = await other.claim(220.0, 280.0, 10)
         assert [(d.id, d.moved) for d in taken] == [(a.id, True), (b.id, True)]
+        assert {d.lease_until for d in taken} == {280.0}
+
+
+async def test_a_lease_is_renewed_only_by_its_holder(
+    db: Database, schedule: PollSchedule, link: Link
+) -> None:
+    """A long poll extends its lease; once another process claimed the account (the lease
+    ran out), the renewal says so and changes nothing."""
+    if not db.dialect.row_locks:
+        assert not schedule.shared  # SQLite: one process, no leases to renew
+        return
+    assert schedule.shared
+    account = await link(100, "key-0001")
+    await schedule.claim(now=100.0, lease_until=160.0, limit=10)
+    assert await schedule.renew(account.id, 190.0)
+    assert await schedule.next_due_at() == 190.0
+    other = PollSchedule(db, owner="another-process")
+    assert await other.claim(now=189.0, lease_until=250.0, limit=10) == []  # still ours
+    assert [d.id for d in await other.claim(now=190.0, lease_until=250.0, limit=10)] == [account.id]
+    assert not await schedule.renew(account.id, 300.0)  # lost: the other one's lease stays
+    assert await schedule.next_due_at() == 250.0
 
 
 async def test_processes_racing_for_due_accounts_claim_each_one_once(
