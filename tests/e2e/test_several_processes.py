@@ -1,21 +1,18 @@
 """Two real `python -m bot` processes on one PostgreSQL database in webhook mode (issue 15): a
 payout dialog started through one process is confirmed through the other (FSM state in the
 database), a double tap there included: exactly one add_payout. The fake Bot API's webhook URL
-is switched between the processes, as a load balancer would."""
+is switched between the processes, as a load balancer would. (Three processes polling 300
+accounts, and a kill -9: test_three_processes.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 from bot.devtools.bot_api import FakeBotApi
 from bot.sandbox.seed import ALICE
-from tests.e2e.test_notifications import World
 from tests.e2e.test_payout_e2e import WALLET, say
-from tests.e2e.test_postgresql import wait_pg
 from tests.e2e.test_startup_e2e import free_port
 from tests.e2e.test_webhook import SECRET, webhook_settings
 from tests.fakes.fixtures import MakeBot
@@ -75,53 +72,4 @@ async def test_a_dialog_started_on_one_process_is_confirmed_on_another(
     for process in (first, second):
         assert await process.terminate() == 0
         assert SECRET not in process.output() and WALLET not in process.output()
-    assert bot_api.violations == []
-
-
-async def test_kill_9_of_the_sending_process_moves_its_work_to_another(
-    bot_api: FakeBotApi, sandbox: SandboxProcess, make_bot: MakeBot, pg_server: Server
-) -> None:
-    """Two processes poll one account by lease; the one that holds the sender role is killed
-    with SIGKILL: the other takes the role and the account, and each change arrives once."""
-    url = await new_database(pg_server)
-    key = Fernet.generate_key().decode()
-    ports = [free_port(), free_port()]
-    bots = [
-        make_bot(
-            throttle_seconds="0",
-            http_timeout="2",
-            database_url=url,
-            encryption_key=key,
-            **webhook_settings(port),
-        )
-        for port in ports
-    ]
-    for process in bots:
-        await process.start()
-    for process in bots:
-        await process.wait_for_output("Webhook registered", timeout=40)
-    bot_api.state.webhook_url = f"http://127.0.0.1:{ports[0]}/tg/hook"
-    w = World(bot_api, sandbox, bots[0], Path("unused"))
-    w.key = (await sandbox.control("POST", "partners", {"balance": "3.00"}))["api_key"]
-    done = [await w.add_exchange(exchange_success=1) for _ in range(2)]
-    await w.say(f"/link {w.key}", "Account linked")
-    await wait_pg(url, "SELECT baseline_done = 1 FROM accounts")
-    [holder] = [i for i, p in enumerate(bots) if "Sender role taken" in p.output()]
-
-    await w.control("PATCH", f"exchanges/{done[0]}", {"accrued": 1})
-    await bot_api.wait_for_text(w.chat.id, "Reward accrued", timeout=20)
-    # Killed between Telegram's answer and the commit of sent_at, a sender would send that one
-    # message again after the claim's lease (at least once): the kill comes after the commit.
-    await wait_pg(url, "SELECT COUNT(*) = 1 FROM outbox WHERE sent_at IS NOT NULL")
-    await bots[holder].kill()  # SIGKILL: no shutdown, its connections just end
-    survivor = bots[1 - holder]
-    bot_api.state.webhook_url = f"http://127.0.0.1:{ports[1 - holder]}/tg/hook"
-    mark = bot_api.revision
-    await w.control("PATCH", f"exchanges/{done[1]}", {"accrued": 1})
-    await survivor.wait_for_output("Sender role taken", timeout=20)
-    await bot_api.wait_for_text(w.chat.id, "Reward accrued", since=mark, timeout=20)
-    await wait_pg(url, "SELECT COUNT(*) = 2 FROM outbox WHERE sent_at IS NOT NULL")
-    await asyncio.sleep(3)  # three more polling intervals: nothing is sent twice
-    assert w.count("Reward accrued") == 2
-    assert await survivor.terminate() == 0
     assert bot_api.violations == []

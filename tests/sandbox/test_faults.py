@@ -164,7 +164,7 @@ async def test_requests_of_one_key_at_once_are_recorded_as_overlaps(sandbox: San
 
     other = (await sandbox.control("POST", "partners", {}))["api_key"]
     slow = asyncio.create_task(sandbox.data("get_exchanges"))
-    while (await sandbox.control("GET", "requests?method=get_exchanges"))["count"] < 2:
+    while (await sandbox.control("GET", "requests?method=get_exchanges"))["count"] < 2:  # noqa: ASYNC110 - the sandbox's log
         await asyncio.sleep(0.01)  # the slow one is being answered now
     await sandbox.client.get("/api.html", params=query("get_info") | {"api_key": other})
     await sandbox.data("get_info")
