@@ -154,6 +154,7 @@ async def test_three_processes_notify_each_event_once_and_survive_a_kill(
         await run.all_notified(seconds=4 * INTERVAL)
         await sent_so_far(url)
         [holder] = [bot for bot in bots if "Sender role taken" in bot.output()]
+        assert len(await lease_owners(url)) == PROCESSES  # each process polls a share
         await sandbox.control("DELETE", "requests")
         await holder.kill()  # SIGKILL: no shutdown; its leases and its advisory lock end
 
@@ -180,12 +181,18 @@ async def test_three_processes_notify_each_event_once_and_survive_a_kill(
     assert bot_api.violations == []
 
 
-async def assert_leases_moved_to(url: str, survivors: list[BotProcess]) -> None:
-    """Every account is leased by one of the survivors, and each of them polls a share."""
+async def lease_owners(url: str) -> dict[str, int]:
+    """Which processes hold the accounts' leases: owner → accounts."""
     conn = await asyncpg.connect(url)
     try:
-        owners = await conn.fetch("SELECT lease_owner, COUNT(*) FROM accounts GROUP BY 1")
+        rows = await conn.fetch("SELECT lease_owner, COUNT(*) FROM accounts GROUP BY 1")
     finally:
         await conn.close()
-    assert len(owners) == len(survivors) and None not in {row[0] for row in owners}, owners
-    assert min(row[1] for row in owners) >= ACCOUNTS // 10, owners
+    return {row[0]: row[1] for row in rows}
+
+
+async def assert_leases_moved_to(url: str, survivors: list[BotProcess]) -> None:
+    """Every account is leased by one of the survivors, and each of them polls a share."""
+    owners = await lease_owners(url)
+    assert len(owners) == len(survivors) and None not in owners, owners
+    assert min(owners.values()) >= ACCOUNTS // 10, owners
