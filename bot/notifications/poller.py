@@ -143,7 +143,10 @@ class Poller:
         # Nothing legitimate lies further ahead than a backoff plus an interval (a site's
         # Retry-After is held in memory): anything beyond was set before the clock went back.
         max_ahead = self._config.backoff_cap + self._config.interval
-        await self._schedule.spread(self._clock(), self._config.interval, max_ahead)
+        try:
+            await self._schedule.spread(self._clock(), self._config.interval, max_ahead)
+        except Exception:  # only an optimisation of the first round: polling starts anyway
+            log.exception("Could not spread the overdue accounts over an interval")
         flusher = asyncio.create_task(self._flush_loop())
         try:
             while not stopping.is_set():

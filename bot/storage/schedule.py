@@ -173,16 +173,20 @@ class PollSchedule:
         and so are re-checks of paused accounts set more than a day ahead."""
         ahead = now + (max_ahead if max_ahead is not None else 10 * 365 * 86_400.0)
         fraction = self._db.dialect.random_fraction
+        # PostgreSQL: rows another process holds now (claiming, rescheduling, spreading at the
+        # same start) are skipped, not waited for: two spreads locking rows in different
+        # orders would deadlock, and those rows are being scheduled anyway.
+        skip = " FOR UPDATE SKIP LOCKED" if self._db.dialect.row_locks else ""
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"UPDATE accounts SET next_check_at = ?1 + {fraction} * ?2"
-                " WHERE paused = 1 AND next_check_at > ?1 + 86400",
+                f"UPDATE accounts SET next_check_at = ?1 + {fraction} * ?2 WHERE id IN"
+                f" (SELECT id FROM accounts WHERE paused = 1 AND next_check_at > ?1 + 86400{skip})",
                 (now, interval),
             )
             return await conn.execute(
-                f"UPDATE accounts SET next_poll_at = ?1 + {fraction} * ?2"
-                " WHERE paused = 0 AND ((next_poll_at < ?1 AND baseline_done = 1)"
-                " OR next_poll_at > ?3)",
+                f"UPDATE accounts SET next_poll_at = ?1 + {fraction} * ?2 WHERE id IN"
+                " (SELECT id FROM accounts WHERE paused = 0 AND ((next_poll_at < ?1 AND"
+                f" baseline_done = 1) OR next_poll_at > ?3){skip})",
                 (now, interval, ahead),
             )
 

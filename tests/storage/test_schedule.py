@@ -149,3 +149,37 @@ async def test_processes_racing_for_due_accounts_claim_each_one_once(
     finally:
         for d in dbs:
             await d.close()
+
+
+async def test_processes_starting_together_spread_without_deadlock(
+    pg_server: Server, vault: KeyVault
+) -> None:
+    """Four processes start at once after a downtime, each spreading the overdue accounts
+    (20,000): none of them fails (rows another one holds are skipped, not waited for: two
+    spreads locking rows in different orders deadlocked), every account is spread."""
+    url = await new_database(pg_server)
+    dbs = [await Database.open(url) for _ in range(4)]
+    try:
+        await ChatRepo(dbs[0]).ensure(1000, "private")
+        await AccountRepo(dbs[0], vault).add(1000, Credentials(SITE, "key-0000"), linked_by=1000)
+        await dbs[0].execute(
+            "INSERT INTO accounts (chat_id, site, key_fingerprint, api_key_enc, key_hint,"
+            " linked_by, created_at, baseline_done) SELECT chat_id, site, key_fingerprint"
+            " || CAST(g AS TEXT), api_key_enc, key_hint, linked_by, created_at, 1"
+            " FROM accounts, generate_series(1, 19999) AS g"
+        )
+        schedules = [PollSchedule(d) for d in dbs]
+        ids = [row[0] for row in await dbs[0].fetch_all("SELECT id FROM accounts ORDER BY id")]
+        now = time.time()
+        for _ in range(3):  # each time every process spreads all that is overdue
+            await dbs[0].execute("UPDATE accounts SET next_poll_at = 1, baseline_done = 1")
+            # … while one of them, already polling, writes its leases (in its own order).
+            leases = [(i, now + 30) for i in reversed(ids[::7])]
+            await asyncio.gather(
+                *(s.spread(now, 60.0) for s in schedules[1:]), schedules[0].reschedule(leases)
+            )
+            assert await schedules[0].due(now - 1, 10) == []
+            assert await schedules[0].next_due_at() is not None
+    finally:
+        for d in dbs:
+            await d.close()
