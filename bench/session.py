@@ -265,6 +265,21 @@ class BotSession:
             texts = await asyncio.gather(*(self._scrape(http, url) for url in self.metrics_urls))
         return [sum(float(n) for n in _POLLS.findall(text)) for text in texts]
 
+    async def metrics_ready(self, limit_s: float = 60.0) -> None:
+        """Waits until every bot answers on its /metrics (each one has started)."""
+        deadline = time.monotonic() + limit_s
+        while True:
+            try:
+                await self.polls_by_process()
+                return
+            except aiohttp.ClientError:
+                self.alive()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{self.spec.name}: no /metrics in {limit_s:.0f} s"
+                    ) from None
+                await asyncio.sleep(0.2)
+
     @staticmethod
     async def _scrape(http: aiohttp.ClientSession, url: str) -> str:
         async with http.get(url) as response:
