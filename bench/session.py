@@ -58,6 +58,8 @@ class Spec:
     processes: int = 1  # bots sharing the database (issue 15; > 1 needs postgresql, webhook)
     webhook: bool = False  # webhook mode and /metrics, each process on ports of its own
     repeat_gap: float = 0.0  # the fake exchanger counts polls of a key closer than this
+    first_due_in: float = 0.0  # > 0: accounts first due this long after the seeding, spread
+    # over one interval (never overdue when the bots start: their spread() finds nothing)
 
     def __post_init__(self) -> None:
         if self.processes > 1 and (self.database != "postgresql" or not self.webhook):
@@ -96,6 +98,7 @@ class BotSession:
         self.chats: list[int] = []
         self.queued = 0
         self.started_at = 0.0  # wall time just before the bot's exec
+        self.seeded_at = 0.0  # wall time of the seeding
         self.bare_import_s: float | None = None  # the bare imports, just before the bot's exec
         self.database: Path | str = self.dir / "bot.sqlite3"
         self.pg: contextlib.ExitStack | None = None
@@ -119,6 +122,7 @@ class BotSession:
                 self.database = await self._postgresql()
             key, database = new_encryption_key(), self.database
             baseline = await self.exchanger.baseline() if spec.baselined else None
+            self.seeded_at = time.time()
             self.chats = await seed_accounts(
                 database,
                 self.exchanger.url,
@@ -127,6 +131,7 @@ class BotSession:
                 chats=spec.chats,
                 baseline=baseline,
                 hold_polls=spec.hold_polls,
+                first_due=(spec.first_due_in, spec.interval) if spec.first_due_in else None,
             )
             if spec.queued:
                 from bench.seed_outbox import enqueue_notifications
@@ -265,20 +270,29 @@ class BotSession:
             texts = await asyncio.gather(*(self._scrape(http, url) for url in self.metrics_urls))
         return [sum(float(n) for n in _POLLS.findall(text)) for text in texts]
 
-    async def metrics_ready(self, limit_s: float = 60.0) -> None:
-        """Waits until every bot answers on its /metrics (each one has started)."""
+    async def pollers_ready(self, limit_s: float = 90.0) -> None:
+        """Waits until every bot's /healthz reports a polling round: each one serves /metrics
+        and its poller is past its start-up (`PollSchedule.spread()`)."""
         deadline = time.monotonic() + limit_s
-        while True:
-            try:
-                await self.polls_by_process()
-                return
-            except aiohttp.ClientError:
-                self.alive()
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"{self.spec.name}: no /metrics in {limit_s:.0f} s"
-                    ) from None
-                await asyncio.sleep(0.2)
+        while not all(await self._polling()):
+            self.alive()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.spec.name}: pollers not ready in {limit_s:.0f} s")
+            await asyncio.sleep(0.2)
+
+    async def _polling(self) -> list[bool]:
+        health = [url.removesuffix("metrics") + "healthz" for url in self.metrics_urls]
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+            return list(await asyncio.gather(*(self._has_polled(http, url) for url in health)))
+
+    @staticmethod
+    async def _has_polled(http: aiohttp.ClientSession, url: str) -> bool:
+        try:
+            async with http.get(url) as response:  # 503 while not healthy: still JSON
+                body = await response.json()
+        except aiohttp.ClientError:  # not listening yet
+            return False
+        return body.get("last_poll_round_age") is not None
 
     @staticmethod
     async def _scrape(http: aiohttp.ClientSession, url: str) -> str:
