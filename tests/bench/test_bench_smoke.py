@@ -2,6 +2,8 @@
 
 Benchmarks are not tests: nothing here asserts a time or a target. This only keeps `bench/`
 from rotting: every benchmark still runs against the current bot and produces its figures.
+The one behaviour checked beyond that: in the scale benchmark (issue 15) each of the 4 bot
+processes sharing the accounts made polls.
 """
 
 from __future__ import annotations
