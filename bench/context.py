@@ -32,7 +32,6 @@ class Scale:
     scale_accounts: int = 100_000  # issue 15: accounts shared by `scale_processes` bots
     scale_processes: int = 4
     scale_single: int = 10_000  # the same measurement with one bot (the comparison)
-    scale_start_hold: float = 30.0  # the bots start meanwhile (≤ the poller's backoff cap)
     one_session: bool = False  # tiny: every bot benchmark in one bot session
 
     @property
@@ -83,7 +82,6 @@ TINY = Scale(
     kinds_per_group=1,
     scale_accounts=40,
     scale_single=10,
-    scale_start_hold=10.0,
     one_session=True,
 )
 SCALES = {scale.name: scale for scale in (FULL, TINY)}

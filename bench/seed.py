@@ -8,7 +8,6 @@ rows go in here with one executemany, encrypted with the same KeyVault.
 
 from __future__ import annotations
 
-import random
 import time
 from pathlib import Path
 from typing import Any
@@ -49,19 +48,16 @@ async def seed_accounts(
     chats: int | None = None,
     baseline: list[dict[str, Any]] | None = None,
     hold_polls: bool = False,
-    first_due: tuple[float, float] | None = None,
 ) -> list[int]:
     """Creates the database (migrations included) with the accounts; returns their chat ids.
 
     With `baseline` (the fake exchanger's /_bench/state) every account is stored as after its
     baseline poll: its items, `baseline_done`, `last_success_at` — a bot restarted with N
     linked accounts. Without, each account's first poll is its baseline. With `hold_polls`
-    the accounts are next polled an hour from now (an idle bot). With `first_due` = (after,
-    over) each account is first due at a random moment in [now + after, now + after + over]."""
+    the accounts are next polled an hour from now (an idle bot)."""
     vault = KeyVault([encryption_key.encode()])
     owners = account_chats(accounts, chats)
     now = int(time.time())
-    rng = random.Random(accounts)
     rows = []
     for index, owner in enumerate(owners, start=1):
         key = bench_key(index)
@@ -80,7 +76,7 @@ async def seed_accounts(
                 int(done),
                 now if done else None,
                 int(available),
-                _first_poll_at(now, hold_polls, first_due, rng),
+                now + 3_600 if hold_polls else 0,
             )
         )
     db = await Database.open(path)
@@ -102,17 +98,6 @@ async def seed_accounts(
     finally:
         await db.close()
     return sorted(set(owners))
-
-
-def _first_poll_at(
-    now: int, hold_polls: bool, first_due: tuple[float, float] | None, rng: random.Random
-) -> float:
-    if hold_polls:
-        return now + 3_600
-    if first_due is not None:
-        after, over = first_due
-        return now + after + rng.uniform(0, over)
-    return 0  # due now: the bot spreads overdue accounts over one interval at its start
 
 
 async def _store_baseline(conn: aiosqlite.Connection, baseline: list[dict[str, Any]]) -> None:

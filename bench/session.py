@@ -58,8 +58,6 @@ class Spec:
     processes: int = 1  # bots sharing the database (issue 15; > 1 needs postgresql, webhook)
     webhook: bool = False  # webhook mode and /metrics, each process on ports of its own
     repeat_gap: float = 0.0  # the fake exchanger counts polls of a key closer than this
-    first_due_in: float = 0.0  # > 0: accounts first due this long after the seeding, spread
-    # over one interval (never overdue when the bots start: their spread() finds nothing)
 
     def __post_init__(self) -> None:
         if self.processes > 1 and (self.database != "postgresql" or not self.webhook):
@@ -98,7 +96,6 @@ class BotSession:
         self.chats: list[int] = []
         self.queued = 0
         self.started_at = 0.0  # wall time just before the bot's exec
-        self.seeded_at = 0.0  # wall time of the seeding
         self.bare_import_s: float | None = None  # the bare imports, just before the bot's exec
         self.database: Path | str = self.dir / "bot.sqlite3"
         self.pg: contextlib.ExitStack | None = None
@@ -122,7 +119,6 @@ class BotSession:
                 self.database = await self._postgresql()
             key, database = new_encryption_key(), self.database
             baseline = await self.exchanger.baseline() if spec.baselined else None
-            self.seeded_at = time.time()
             self.chats = await seed_accounts(
                 database,
                 self.exchanger.url,
@@ -131,7 +127,6 @@ class BotSession:
                 chats=spec.chats,
                 baseline=baseline,
                 hold_polls=spec.hold_polls,
-                first_due=(spec.first_due_in, spec.interval) if spec.first_due_in else None,
             )
             if spec.queued:
                 from bench.seed_outbox import enqueue_notifications
