@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_bot, bench_clients, bench_imports, bench_storage
+from bench import bench_bot, bench_clients, bench_imports, bench_scale, bench_storage
 from bench.context import SCALES, Context
 from bench.machine import describe
 from bench.profile_summary import summary
@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "clients": bench_clients.run,
     "bot": bench_bot.run,
     "storage": bench_storage.run,  # SQLite beside PostgreSQL (issue 13)
+    "scale": bench_scale.run,  # several processes on one PostgreSQL (issue 15)
 }
 
 

@@ -29,6 +29,9 @@ class Scale:
     kinds_accounts: int  # every event kind into quiet and busy accounts (target: none missed)
     kinds_interval: float
     kinds_per_group: int
+    scale_accounts: int = 100_000  # issue 15: accounts shared by `scale_processes` bots
+    scale_processes: int = 4
+    scale_single: int = 10_000  # the same measurement with one bot (the comparison)
     one_session: bool = False  # tiny: every bot benchmark in one bot session
 
     @property
@@ -77,6 +80,8 @@ TINY = Scale(
     kinds_accounts=20,
     kinds_interval=1.0,
     kinds_per_group=1,
+    scale_accounts=40,
+    scale_single=10,
     one_session=True,
 )
 SCALES = {scale.name: scale for scale in (FULL, TINY)}

@@ -9,6 +9,9 @@ The real sandbox app (bot/sandbox) serves `bench-key-000001 … N`, all built at
   get_exchanges requests) per group, the time of
   the first request, distinct keys, keys requested at least `per_key` times (a full round:
   both lists); `DELETE /_bench/counts` resets them;
+- `--repeat-gap S`: `early_repeats` in the counts = polls of a key less than S seconds after
+  its previous poll (several bot processes sharing the accounts, issue 15: with S = half an
+  interval, a poll by a second process while the first one's lease runs);
 - `GET /_bench/state` → every account's items as a baseline poll stores them (the partners
   are built at start, in order, so their ids and times are fixed);
 - `POST /_bench/inject {"index": i, "kind": K}` makes one change now and answers `{"at": <unix
@@ -43,7 +46,7 @@ from bot.sandbox.state import BENCH_PREFIX, SandboxState, bench_key
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CACHED = frozenset({"get_info", "get_exchanges", "get_payouts"})
-MAX_CACHED = 100_000
+MAX_CACHED = 400_000  # 100,000 accounts (issue 15's bench) ask 2-3 distinct queries each
 
 
 def _index(api_key: str) -> int:
@@ -52,9 +55,12 @@ def _index(api_key: str) -> int:
 
 
 class BenchExchanger:
-    def __init__(self, accounts: int, quiet_every: int) -> None:
+    def __init__(self, accounts: int, quiet_every: int, repeat_gap: float = 0.0) -> None:
         self.state = SandboxState(log_size=100)
         self.quiet_every = quiet_every
+        self.repeat_gap = repeat_gap
+        self.polled_at: dict[str, float] = {}  # key → its last get_exchanges (with repeat_gap)
+        self.early_repeats = 0
         add_bench_accounts(self.state, accounts)
         self.state.bench_factory = self._partner
         for index in range(1, accounts + 1):  # in order: item ids do not depend on requests
@@ -87,6 +93,8 @@ class BenchExchanger:
             self.by_group[group] += 1
             if request.query.get("method") == "get_exchanges":  # one per poll
                 self.polls[group] += 1
+                if self.repeat_gap:
+                    self._note_poll(key)
             self.per_key[key] += 1
             if self.first_at is None:
                 self.first_at = time.time()
@@ -96,6 +104,13 @@ class BenchExchanger:
         elif request.path.startswith("/_control"):
             self.answers.clear()
         return await handler(request)
+
+    def _note_poll(self, key: str) -> None:
+        now = time.monotonic()
+        last = self.polled_at.get(key)
+        if last is not None and now - last < self.repeat_gap:
+            self.early_repeats += 1
+        self.polled_at[key] = now
 
     async def _pre_encoded(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         cached = self.answers.get(request.query_string)
@@ -116,6 +131,8 @@ class BenchExchanger:
             self.by_group.clear()
             self.per_key.clear()
             self.polls.clear()
+            self.polled_at.clear()
+            self.early_repeats = 0
             self.first_at = None
         need = int(request.query.get("per_key", "2"))
         return web.json_response(
@@ -128,6 +145,7 @@ class BenchExchanger:
                 "polls": dict(self.polls),
                 "keys": len(self.per_key),
                 "keys_done": sum(1 for n in self.per_key.values() if n >= need),
+                "early_repeats": self.early_repeats,
             }
         )
 
@@ -252,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--quiet-every", type=int, default=0, metavar="K")
+    parser.add_argument("--repeat-gap", type=float, default=0.0, metavar="S")
     args = parser.parse_args(argv)
-    asyncio.run(serve(BenchExchanger(args.accounts, args.quiet_every), args.host, args.port))
+    exchanger = BenchExchanger(args.accounts, args.quiet_every, args.repeat_gap)
+    asyncio.run(serve(exchanger, args.host, args.port))
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,12 @@ async def _start(module: str, args: list[str], marker: str, log_dir: Path) -> tu
     return process, process.output()[start : line_end if line_end >= 0 else None]
 
 
-async def start_exchanger(accounts: int, log_dir: Path, *, quiet_every: int = 0) -> Exchanger:
+async def start_exchanger(
+    accounts: int, log_dir: Path, *, quiet_every: int = 0, repeat_gap: float = 0.0
+) -> Exchanger:
     args = ["--accounts", str(accounts), "--quiet-every", str(quiet_every)]
+    if repeat_gap:
+        args += ["--repeat-gap", str(repeat_gap)]
     process, banner = await _start("bench.fake_exchanger", args, "fake exchanger:", log_dir)
     return Exchanger(process, banner)
 
@@ -112,9 +117,16 @@ async def start_telegram(log_dir: Path) -> Telegram:
 
 
 def bot_process(
-    env: dict[str, str], log_dir: Path, args: tuple[str, ...] = ("-m", "bot")
+    env: dict[str, str], log_dir: Path, args: tuple[str, ...] = ("-m", "bot"), name: str = "bot"
 ) -> BotProcess:
-    return BotProcess(env, args=args, cwd=REPO_ROOT, log_path=log_dir / "bot.log")
+    return BotProcess(env, args=args, cwd=REPO_ROOT, log_path=log_dir / f"{name}.log")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a bot's webhook and metrics servers)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def run_json(args: list[str], limit_s: float = 300.0) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 Benchmarks are not tests: nothing here asserts a time or a target. This only keeps `bench/`
 from rotting: every benchmark still runs against the current bot and produces its figures.
+The one behaviour checked beyond that: in the scale benchmark (issue 15) each of the 4 bot
+processes sharing the accounts made polls.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,17 @@ REPO = Path(__file__).resolve().parents[2]
 CLIENTS = ("aiohttp", "httpx", "httpx-nosniffio", "httpx-aiohttp", "bot")
 KINDS = ("exchange", "complete", "accrue", "payout_new", "payout", "rotate")
 TINY_ACCOUNTS = 20
+SCALE_SETUPS = ("1x10", "4x40")  # issue 15: one bot, then 4 bots sharing the accounts
+SCALE_FIGURES = (
+    "cpu_us",
+    "server_us",
+    "polls_s",
+    "cpu_pct60",
+    "server_pct60",
+    "rss",
+    "unpolled",
+    "early_repeats",
+)
 ROWS = (
     *(f"1.client.{option}" for option in CLIENTS),
     *(f"1.lost_answer.{option}" for option in CLIENTS),
@@ -42,7 +56,16 @@ ROWS = (
     *(f"13.cpu_us_per_poll.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
     *(f"13.save_p99_ms.{engine}.{TINY_ACCOUNTS}" for engine in ("sqlite", "postgresql")),
     f"13.server_us_per_poll.{TINY_ACCOUNTS}",
+    *(f"15.{figure}.{setup}" for figure in SCALE_FIGURES for setup in SCALE_SETUPS),
+    "15.process_share.4x40",
 )
+
+
+def cell(table: list[str], key: str, column: int) -> str:
+    """A cell of the row `key` (columns: key, figure, value, limit…)."""
+    found = [line for line in table if line.startswith(f"| {key} | ")]
+    assert len(found) == 1, key
+    return found[0].split(" | ")[column]
 
 
 def test_the_whole_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
@@ -64,3 +87,11 @@ def test_the_whole_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
     unmeasured = [line for line in table if "not measured" in line]
     assert unmeasured == [], "\n".join(unmeasured) + "\n" + done.stderr[-3000:]
     assert "figure" in done.stdout  # the table was printed too
+    for setup in SCALE_SETUPS:  # the processes polled, all of them
+        assert float(cell(table, f"15.polls_s.{setup}", 2).split()[0].replace(",", "")) > 0
+    share_note = re.search(
+        r"polls per process: ([\d, ]+)\)", cell(table, "15.process_share.4x40", 1)
+    )
+    assert share_note is not None, cell(table, "15.process_share.4x40", 1)
+    polls = [int(n.replace(",", "")) for n in share_note.group(1).split(", ")]
+    assert len(polls) == 4 and min(polls) > 0, polls
