@@ -82,6 +82,12 @@ class PollerConfig:
     payouts_every: int = 10  # read payouts every N polls while none is pending (else every poll)
 
     @property
+    def takeover_grace(self) -> float:
+        """How late another process's account must be before this one takes it (PostgreSQL):
+        beyond the holder's own claim delay (≤ TICK), short against the interval."""
+        return max(2 * TICK, 0.1 * self.interval)
+
+    @property
     def backoff_cap(self) -> float:
         return max(self.interval, min(600.0, 10 * self.interval))
 
@@ -180,7 +186,7 @@ class Poller:
         now = self._clock()
         limit = free + self._config.max_concurrent  # a batch ahead, started as slots free up
         lease = now + self._config.interval  # PostgreSQL: claimed with this lease (issue 15)
-        due = await self._schedule.claim(now, lease, limit)
+        due = await self._schedule.claim(now, lease, limit, now - self._config.takeover_grace)
         if len(due) < limit and now - self._rechecked_at >= TICK:  # paused keys to try again
             self._rechecked_at = now
             due += await self._schedule.claim_rechecks(now, lease, limit - len(due))

@@ -6,8 +6,10 @@ On PostgreSQL several processes share the accounts: `claim()` takes due rows and
 lease in ONE statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)
 RETURNING …`, the shape of procrastinate's job queue), so a row is claimed by exactly one
 process; a process that dies stops renewing, its leases expire and the others take its
-accounts at their next round. On SQLite (one process) `claim()` is a read and the poller writes
-the leases in its batch rescheduling, as before.
+accounts at their next round. An account stays with the process that polled it last (which
+keeps what the last poll saw, and skips an unchanged answer cheaply) unless it is late by the
+takeover grace: then any process takes it (its holder died or cannot keep up). On SQLite (one
+process) `claim()` is a read and the poller writes the leases in its batch rescheduling.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ class OpenItems:
 
 _CLAIM = (  # PostgreSQL: due rows of no other process, leased in the same statement
     "WITH due AS (SELECT id, lease_owner FROM accounts WHERE paused = {paused}"
-    " AND {column} <= ?1 ORDER BY {column} LIMIT ?2 FOR UPDATE SKIP LOCKED)"
+    " AND {column} <= ?1 AND (lease_owner IS NULL OR lease_owner = ?4 OR {column} <= ?5)"
+    " ORDER BY {column} LIMIT ?2 FOR UPDATE SKIP LOCKED)"
     " UPDATE accounts SET {column} = ?3, lease_owner = ?4 FROM due WHERE accounts.id = due.id"
     " RETURNING accounts.id, due.lease_owner IS DISTINCT FROM ?4 AS moved"
 )
@@ -107,26 +110,30 @@ class PollSchedule:
         )
         return changed > 0
 
-    async def claim(self, now: float, lease_until: float, limit: int) -> list[DueAccount]:
+    async def claim(
+        self, now: float, lease_until: float, limit: int, takeover_before: float | None = None
+    ) -> list[DueAccount]:
         """Due accounts for this process, leased until `lease_until` (PostgreSQL), in due
-        order; `moved` when another process (or none) held the last lease. On SQLite:
-        `due()`; the caller writes the leases (reschedule)."""
+        order: its own and new ones when due, another process's only when due at or before
+        `takeover_before` (default: `now`, no preference); `moved` when another process (or
+        none) held the last lease. On SQLite: `due()`; the caller writes the leases."""
         if not self._db.dialect.row_locks:
             return await self.due(now, limit)
-        return await self._claim("0", "next_poll_at", now, lease_until, limit)
+        late = now if takeover_before is None else takeover_before
+        return await self._claim("0", "next_poll_at", now, lease_until, limit, late)
 
     async def claim_rechecks(self, now: float, lease_until: float, limit: int) -> list[DueAccount]:
         """As `claim()`, for paused accounts whose key is due to be tried again."""
         if not self._db.dialect.row_locks:
             return await self.rechecks(now, limit)
-        return await self._claim("1", "next_check_at", now, lease_until, limit)
+        return await self._claim("1", "next_check_at", now, lease_until, limit, now)
 
     async def _claim(
-        self, paused: str, column: str, now: float, until: float, limit: int
+        self, paused: str, column: str, now: float, until: float, limit: int, late: float
     ) -> list[DueAccount]:
         statement = _CLAIM.format(paused=paused, column=column)
         async with self._db.transaction() as conn:
-            claimed = await conn.fetch_all(statement, (now, limit, until, self._owner))
+            claimed = await conn.fetch_all(statement, (now, limit, until, self._owner, late))
             if not claimed:
                 return []
             moved = {int(row[0]): bool(row[1]) for row in claimed}

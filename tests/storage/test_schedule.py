@@ -103,6 +103,25 @@ async def test_claim_leases_due_accounts_on_both_engines(
         assert {d.lease_until for d in taken} == {280.0}
 
 
+async def test_an_account_stays_with_its_process_until_it_is_late(
+    db: Database, schedule: PollSchedule, link: Link
+) -> None:
+    """PostgreSQL: a new account goes to whoever claims it; then its holder gets it when it is
+    due, another process only once it is late by the grace (the holder died or is behind)."""
+    if not db.dialect.row_locks:
+        return  # SQLite: one process
+    mine, new = await link(100, "key-0001"), await link(101, "key-0002")
+    await schedule.reschedule([(mine.id, 10.0), (new.id, 70.0)])
+    await schedule.claim(now=10.0, lease_until=70.0, limit=10)  # `mine` is ours now
+    other = PollSchedule(db, owner="another-process")
+    # Both due at 70: the other process takes the new account, not ours (until 75 + grace).
+    taken = await other.claim(now=71.0, lease_until=131.0, limit=10, takeover_before=66.0)
+    assert [d.id for d in taken] == [new.id]
+    assert await other.claim(now=74.0, lease_until=134.0, limit=10, takeover_before=69.0) == []
+    late = await other.claim(now=76.0, lease_until=136.0, limit=10, takeover_before=71.0)
+    assert [(d.id, d.moved) for d in late] == [(mine.id, True)]  # late: taken over
+
+
 async def test_a_lease_is_renewed_only_by_its_holder(
     db: Database, schedule: PollSchedule, link: Link
 ) -> None:
