@@ -17,8 +17,9 @@ Phases of a session:
             until every account was polled once more: the steady state. Per window:
             - per process: its CPU / the requests it made. A process's requests are its polls
               (the `bot_polls_total` delta of its /metrics) × the window's requests per poll
-              at the fake exchanger: accounts move between processes from round to round, so
-              every process polls the same mix of quiet and busy accounts;
+              at the fake exchanger: each process holds a random quarter of the accounts
+              (whoever claimed them first), so every process polls about the same mix of
+              quiet and busy accounts;
             - all processes: their CPU / every request, and the same × requests per poll ×
               10,000 / 60 s = % of one core per 10,000 accounts at the real 60 s interval;
             - PostgreSQL: the server's CPU (its processes and exited backends, /proc) the same
