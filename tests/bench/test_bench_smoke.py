@@ -87,11 +87,14 @@ def test_the_whole_bench_runs_at_tiny_scale(tmp_path: Path) -> None:
     unmeasured = [line for line in table if "not measured" in line]
     assert unmeasured == [], "\n".join(unmeasured) + "\n" + done.stderr[-3000:]
     assert "figure" in done.stdout  # the table was printed too
-    for setup in SCALE_SETUPS:  # the processes polled, all of them
+    for setup in SCALE_SETUPS:  # each session polled
         assert float(cell(table, f"15.polls_s.{setup}", 2).split()[0].replace(",", "")) > 0
     share_note = re.search(
         r"polls per process: ([\d, ]+)\)", cell(table, "15.process_share.4x40", 1)
     )
     assert share_note is not None, cell(table, "15.process_share.4x40", 1)
     polls = [int(n.replace(",", "")) for n in share_note.group(1).split(", ")]
-    assert len(polls) == 4 and min(polls) > 0, polls
+    # Each of the 4 pollers ran (the session waits for every /healthz to report a round, else
+    # the rows are "not measured"); which of them polled is not fixed at 40 accounts: claims keep
+    # an account with the process that polled it last, so one process may hold them all.
+    assert len(polls) == 4 and sum(polls) > 0, polls

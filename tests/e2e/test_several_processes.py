@@ -55,7 +55,7 @@ async def test_a_dialog_started_on_one_process_is_confirmed_on_another(
     confirmation = await say(bot_api, chat, ann, WALLET, "Check the payout request")
 
     bot_api.state.webhook_url = hooks[1]  # … and now everything to the second
-    switched_at = bot_api.state.last_update_id
+    switched_at, second_mark = bot_api.state.last_update_id, second.mark()
     data = confirmation.callback_data("✅ Confirm")
     taps = [await bot_api.press(chat, ann, confirmation.message_id, data) for _ in range(2)]
     for tap in taps:
@@ -65,6 +65,8 @@ async def test_a_dialog_started_on_one_process_is_confirmed_on_another(
         chat_id=chat.id,
         timeout=15,
     )
+    # aiogram logs "is handled" after the handler returned, so after its last edit arrived
+    await second.wait_for_output("is handled", since=second_mark, timeout=15)
     taps_handled_by = [handled_after(p.output(), switched_at) for p in (first, second)]
     assert taps_handled_by[0] == [] and taps_handled_by[1] != []  # the second answered
     assert (await sandbox.control("GET", "requests?method=add_payout"))["count"] == 1
